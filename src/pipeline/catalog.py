@@ -1,0 +1,256 @@
+"""Stage 2: gettext catalogs. Templates from the model, new catalogs, safe reading.
+
+Two domains live under ``locales/``: one per article (``<slug>.pot`` / ``<slug>.po``)
+and ``pipeline`` for the words the outputs add around every article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import polib
+from babel import Locale
+from babel.messages.plurals import get_plural
+
+from pipeline import labels as label_texts
+from pipeline.errors import PipelineError
+from pipeline.locales import babel_locale, english_name
+from pipeline.model import Document, Labels, Role, Segment, iter_segments
+from pipeline.output import atomic_write
+
+WRAP = 79  # GNU gettext's width, so a msgmerge or Poedit save does not rewrap everything
+REVIEW_HEADER = "X-Review-Status"
+
+ROLE_NOTES = {
+    Role.TITLE: "title of the article",
+    Role.HEADING: "section heading",
+    Role.PARAGRAPH: "paragraph",
+    Role.LIST_ITEM: "list item",
+    Role.IMAGE_ALT: "image description for blind readers: say what the image shows",
+    Role.CAPTION: "image caption",
+    Role.CREDIT_TITLE: "image credits: title of the image",
+    Role.DISCLAIMER: "disclaimer: translate in full, leave nothing out",
+    Role.ATTRIBUTION: "source attribution: keep names, titles of works and years as they are",
+    Role.LABEL: "words the outputs add",
+}
+KEEP_NOTE = "keep Markdown markup, link URLs and every number"
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogs:
+    """Where the catalogs of one language live, for one article."""
+
+    locales: Path
+    slug: str
+
+    def template(self, domain: str | None = None) -> Path:
+        return self.locales / f"{domain or self.slug}.pot"
+
+    def catalog(self, lang: str, domain: str | None = None) -> Path:
+        return self.locales / lang / "LC_MESSAGES" / f"{domain or self.slug}.po"
+
+    def languages(self) -> list[str]:
+        """Every language with a catalog of this article, sorted."""
+        return sorted(path.parent.parent.name
+                      for path in self.locales.glob(f"*/LC_MESSAGES/{self.slug}.po"))
+
+
+def creation_date() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except ValueError:
+            raise PipelineError(f"SOURCE_DATE_EPOCH must be whole seconds, not '{epoch}'")\
+                from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _po_date(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _note(segment: Segment) -> str:
+    note = ROLE_NOTES[segment.role]
+    if re.search(r"[\d*\[]", segment.text):
+        note += f"; {KEEP_NOTE}"
+    return note
+
+
+Key = tuple[str | None, str]
+
+
+def keyed_segments(document: Document) -> list[tuple[Key, Segment]]:
+    """Each segment of an article with the (msgctxt, msgid) of its catalog entry.
+
+    Identical texts with the same role share one entry; identical texts with
+    different roles are told apart by ``msgctxt`` = role.
+    """
+    segments = list(iter_segments(document))
+    roles: dict[str, set[Role]] = {}
+    for segment in segments:
+        roles.setdefault(segment.text, set()).add(segment.role)
+    return [((str(s.role) if len(roles[s.text]) > 1 else None, s.text), s) for s in segments]
+
+
+def document_template(document: Document) -> polib.POFile:
+    """The ``.pot`` of an article: one entry per distinct segment, in document order."""
+    template = _new_file(document.slug, f"Translation template for "
+                                        f"'{document.meta.title.text}' ({document.path}).")
+    entries: dict[Key, polib.POEntry] = {}
+    for key, segment in keyed_segments(document):
+        where = (segment.location.path, str(segment.location.line))
+        entry = entries.get(key)
+        if entry is None:
+            entries[key] = entry = polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr="",
+                                                 comment=_note(segment), occurrences=[where])
+            template.append(entry)
+        elif where not in entry.occurrences:
+            entry.occurrences.append(where)
+    return template
+
+
+def labels_template(labels: Labels) -> polib.POFile:
+    """The ``pipeline.pot``: one entry per label, its name as ``msgctxt``."""
+    template = _new_file(label_texts.DOMAIN, "Translation template for the words the outputs "
+                                             "add around every article.")
+    for field in fields(labels):
+        segment: Segment = getattr(labels, field.name)
+        note = label_texts.TEXTS[field.name][1]
+        template.append(polib.POEntry(
+            msgctxt=field.name, msgid=segment.text, msgstr="", comment=note,
+            occurrences=[(segment.location.path, str(segment.location.line))]))
+    return template
+
+
+def _new_file(project: str, header: str) -> polib.POFile:
+    po = polib.POFile(wrapwidth=WRAP)
+    po.header = f"{header}\nThis file is made by `pipeline extract`; do not edit it by hand."
+    po.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": _po_date(creation_date()),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    return po
+
+
+def write_template(template: polib.POFile, path: Path) -> bool:
+    """Write a ``.pot`` unless only its ``POT-Creation-Date`` would change; True if written."""
+    text = str(template) + "\n"
+    if path.exists():
+        old = path.read_text(encoding="utf-8", errors="replace")
+        if _without_creation_date(old) == _without_creation_date(text):
+            return False
+    atomic_write(path, text.encode("utf-8"))
+    return True
+
+
+def _without_creation_date(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: .*"$', "", text, count=1, flags=re.MULTILINE)
+
+
+def new_catalog(template: polib.POFile, lang: str) -> polib.POFile:
+    """A fresh catalog for ``lang`` from a template, with headers from Babel's CLDR data."""
+    locale = babel_locale(lang)
+    po = polib.POFile(wrapwidth=WRAP)
+    po.header = (f"{english_name(lang)} translation of {template.metadata['Project-Id-Version']}."
+                 "\nThis file is the translators' own: `pipeline update` merges new source "
+                 "text into it without losing any translation.")
+    po.metadata = {
+        **template.metadata,
+        "PO-Revision-Date": _po_date(creation_date()),
+        "Last-Translator": "",
+        "Language-Team": english_name(lang),
+        "Language": lang,
+        "Plural-Forms": _plural_forms(locale),
+        REVIEW_HEADER: "unreviewed",
+    }
+    for entry in template:
+        po.append(polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr="",
+                                comment=entry.comment, occurrences=list(entry.occurrences)))
+    return po
+
+
+def _plural_forms(locale: Locale) -> str:
+    plural = get_plural(locale)
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def write_catalog(po: polib.POFile, path: Path) -> None:
+    atomic_write(path, (str(po) + "\n").encode("utf-8"))
+
+
+def read_catalog(path: Path) -> polib.POFile:
+    """Read a ``.po``/``.pot`` file; anything malformed is a ``PipelineError`` at its line.
+
+    GNU msgfmt judges the syntax first: polib alone accepts some broken files
+    (an unterminated string is silently cut short).
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise PipelineError(f"cannot read the catalog: {error.strerror}", path) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise PipelineError("not UTF-8: catalogs must be saved as UTF-8", path, line) from None
+    problems = msgfmt_problems(path, strict=False)
+    if problems:
+        raise problems[0]
+    po = polib.pofile(text, wrapwidth=WRAP)
+    _check_structure(po, path)
+    return po
+
+
+def msgfmt_problems(path: Path, *, strict: bool) -> list[PipelineError]:
+    """What GNU msgfmt finds wrong in a catalog (``strict``: ``--check``, headers included)."""
+    command = ["msgfmt", "--check" if strict else "--check-format", "-o", os.devnull, str(path)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise PipelineError("msgfmt is missing: run 'make setup' (Debian package gettext)")\
+            from None
+    problems = []
+    for line in result.stderr.splitlines():
+        match = re.match(r"^(.*?):(\d+):(?:\d+:)? (.*)$", line)
+        fatal = strict or not match or not match.group(3).startswith("warning:")
+        if match and match.group(1) == str(path) and fatal:
+            problems.append(PipelineError(match.group(3), path, int(match.group(2))))
+    if result.returncode != 0 and not problems:
+        problems.append(PipelineError(result.stderr.strip().replace("\n", "; ")
+                                      or "msgfmt rejected the catalog", path))
+    return problems
+
+
+def _check_structure(po: polib.POFile, path: Path) -> None:
+    """What polib lets through but later stages rely on: a UTF-8 header, unique entries."""
+    content_type = po.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        raise PipelineError("the header needs 'Content-Type: text/plain; charset=UTF-8'",
+                            path, _header_line(path))
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise PipelineError(f"duplicate entry (first at line {seen[key]})", path,
+                                entry.linenum)
+        seen[key] = entry.linenum
+
+
+def _header_line(path: Path) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith('msgid ""'):
+            return number
+    return 1
+
+
+def review_status(po: polib.POFile) -> str:
+    return str(po.metadata.get(REVIEW_HEADER, "unreviewed")).strip().lower()

@@ -1,0 +1,105 @@
+"""Settings: command-line options over ``pipeline.toml`` over ``[tool.pipeline]`` in
+``pyproject.toml`` over defaults, gathered once into a frozen ``Config``.
+
+Example (either file)::
+
+    [tool.pipeline]            # in pipeline.toml the table is just [pipeline]
+    threshold = 0.8            # share of entries that must be translated to build
+    paper = "A4"               # default: A4, or US Letter where the territory uses it
+    [tool.pipeline.voices]
+    es = { engine = "piper", voice = "es_ES-davefx-medium" }
+    fr = { engine = "gtts" }   # opt-in: needs the network
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import PipelineError
+
+DEFAULT_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceChoice:
+    """Which engine (and optionally which voice) speaks a language."""
+
+    engine: str
+    voice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    source: Path = Path("source")
+    locales: Path = Path("locales")
+    output: Path = Path("output")
+    cache: Path = Path(".cache")
+    voices_dir: Path = Path("voices")
+    threshold: float = DEFAULT_THRESHOLD
+    strict: bool = False
+    paper: str | None = None
+    engine: str | None = None
+    voices: dict[str, VoiceChoice] = field(default_factory=dict)
+
+    def articles(self) -> list[Path]:
+        """Every source article, sorted; none at all is an error."""
+        articles = sorted(self.source.glob("*.md"))
+        if not articles:
+            raise PipelineError("no source articles (*.md) here", self.source)
+        return articles
+
+    def article(self, slug: str) -> Path:
+        path = self.source / f"{slug}.md"
+        if not path.is_file():
+            raise PipelineError(f"no source article '{slug}' (looked for {path})", self.source)
+        return path
+
+
+def load_settings(directory: Path = Path()) -> tuple[dict[str, Any], Path | None]:
+    """The pipeline's settings table and the file it came from (``None``: defaults)."""
+    for name, table in (("pipeline.toml", ("pipeline",)), ("pyproject.toml", ("tool", "pipeline"))):
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise PipelineError(f"not valid TOML: {error}", path) from None
+        for key in table:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        if data or name == "pipeline.toml":
+            return dict(data), path
+    return {}, None
+
+
+def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -> Config:
+    """Merge settings from a file with command-line ``options`` (``None`` = not given)."""
+    where = origin or Path("pyproject.toml")
+    known = {"threshold", "paper", "voices", "voices_dir", "cache"}
+    for key in settings:
+        if key not in known:
+            raise PipelineError(f"unknown setting '{key}' (known: {', '.join(sorted(known))})",
+                                where)
+    voices = {}
+    for lang, choice in dict(settings.get("voices", {})).items():
+        if not isinstance(choice, dict) or "engine" not in choice:
+            raise PipelineError(f"voices.{lang} needs an engine, e.g. "
+                                f'{lang} = {{ engine = "espeak" }}', where)
+        voices[str(lang)] = VoiceChoice(str(choice["engine"]), choice.get("voice"))
+    values: dict[str, Any] = {
+        "threshold": float(settings.get("threshold", DEFAULT_THRESHOLD)),
+        "paper": settings.get("paper"),
+        "voices": voices,
+        "voices_dir": Path(os.environ.get("PIPELINE_VOICES",
+                                          settings.get("voices_dir", "voices"))),
+        "cache": Path(os.environ.get("PIPELINE_CACHE", settings.get("cache", ".cache"))),
+    }
+    values.update({key: value for key, value in options.items() if value is not None})
+    if not 0 <= values["threshold"] <= 1:
+        raise PipelineError(f"threshold must be between 0 and 1, not {values['threshold']}",
+                            where)
+    return Config(**values)
