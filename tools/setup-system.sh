@@ -5,8 +5,9 @@
 #   poppler-utils   pdffonts, pdftotext, pdftoppm in tests and docs
 #   fonts-noto-*    Arabic, Devanagari (core) and Simplified Chinese (cjk) print fonts
 #   fontconfig, libpango*  what WeasyPrint lays text out with
+#   libharfbuzz-subset0    fast font subsetting (Chinese PDFs: 9 s with fontTools, <1 s with it)
 set -eu
-PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig
+PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig libharfbuzz-subset0
 libpango-1.0-0 libpangoft2-1.0-0"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import polib
 
 from pipeline.catalog import (
     Catalogs,
+    creation_date,
     document_template,
     keyed_segments,
     labels_template,
@@ -26,13 +30,13 @@ from pipeline.config import Config, load_settings, make_config
 from pipeline.errors import PipelineError
 from pipeline.labels import DOMAIN as LABELS_DOMAIN
 from pipeline.labels import english_labels
-from pipeline.locales import check_locale
+from pipeline.locales import check_locale, to_gettext
 from pipeline.merge import FUZZY, changed, merge
 from pipeline.model import Document, iter_segments, to_json
-from pipeline.output import atomic_write
+from pipeline.output import atomic_write, exclusive
 from pipeline.report import LanguageReport, table
 from pipeline.source import parse_file
-from pipeline.translate import coverage, labels_coverage
+from pipeline.translate import coverage, labels_coverage, load_translation
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -65,42 +69,49 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Write locales/<slug>.pot for each article and locales/pipeline.pot for the labels."""
-    config = _config(args)
+    _extract(_config(args))
+    return 0
+
+
+def _extract(config: Config) -> list[tuple[Document, Path]]:
+    """Write every template that changed; return each article with its template's path."""
     documents = _documents(config)
     templates = [(document_template(d), Catalogs(config.locales, d.slug).template())
                  for d in documents]
-    labels_path = Catalogs(config.locales, LABELS_DOMAIN).template()
-    templates.append((labels_template(english_labels()), labels_path))
+    templates.append((labels_template(english_labels()),
+                      Catalogs(config.locales, LABELS_DOMAIN).template()))
     for template, path in templates:
         written = write_template(template, path)
         print(f"{path}: {len(template)} entries, {'written' if written else 'unchanged'}")
-    return 0
+    return [(document, path) for document, (_, path) in zip(documents, templates, strict=False)]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start the catalogs of a new language from the templates."""
     config = _config(args)
     lang = check_locale(args.lang)
-    for document in _documents(config):
+    labels_path = Catalogs(config.locales, LABELS_DOMAIN).template()
+    for document, template_path in _extract(config):
         catalogs = Catalogs(config.locales, document.slug)
-        for template, path in ((document_template(document), catalogs.catalog(lang)),
-                               (labels_template(english_labels()),
-                                catalogs.catalog(lang, LABELS_DOMAIN))):
+        for template, path in ((template_path, catalogs.catalog(lang)),
+                               (labels_path, catalogs.catalog(lang, LABELS_DOMAIN))):
             if path.exists():
                 print(f"{path}: exists, left as it is (use 'pipeline update')")
                 continue
-            write_catalog(new_catalog(template, lang), path)
-            print(f"{path}: created, {len(template)} entries to translate")
+            write_catalog(new_catalog(read_catalog(template), lang), path)
+            print(f"{path}: created from {template}")
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
     """Merge the current source into every catalog; no translation is ever lost."""
     config = _config(args)
-    labels = labels_template(english_labels())
-    for document in _documents(config):
+    # Merge from the templates on disk: their dates only change with their content.
+    articles = _extract(config)
+    labels = read_catalog(Catalogs(config.locales, LABELS_DOMAIN).template())
+    for document, template_path in articles:
         catalogs = Catalogs(config.locales, document.slug)
-        template = document_template(document)
+        template = read_catalog(template_path)
         for lang in catalogs.languages():
             _update_one(template, catalogs.catalog(lang), lang)
             _update_one(labels, catalogs.catalog(lang, LABELS_DOMAIN), lang)
@@ -164,6 +175,66 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _languages(config: Config, document: Document, chosen: Sequence[str] | None) -> list[str]:
+    """The languages to build: those asked for, or the source's plus every catalog's."""
+    if chosen:
+        return [check_locale(lang) for lang in chosen]
+    source = to_gettext(document.lang)
+    return [source, *(lang for lang in Catalogs(config.locales, document.slug).languages()
+                      if lang != source)]
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Build the large-print PDF of each article in each language."""
+    from pipeline.print.html import PrintOptions, paper_for, render
+    from pipeline.print.pdf import write_pdf
+
+    config = _config(args)
+    for document in _documents(config, args.slugs):
+        for lang in _languages(config, document, args.lang):
+            started = time.perf_counter()
+            translated = load_translation(config, document, lang)
+            target = config.output / lang / f"{document.slug}.pdf"
+            try:
+                paper = paper_for(lang, config.paper)
+            except ValueError as error:
+                raise PipelineError(str(error)) from None
+            page = render(translated, PrintOptions(paper=paper, images=config.source,
+                                                   created=_reproducible_date()))
+            with exclusive(target, config.cache / "locks"):
+                write_pdf(page, target, base_url=config.source)
+            print(f"pdf: {lang} {document.slug} -> {target} "
+                  f"({paper}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return 0
+
+
+def cmd_audio(args: argparse.Namespace) -> int:
+    """Build the narrated MP3 (and per-section tracks) of each article in each language."""
+    from pipeline.audio.book import build_audio
+
+    config = _config(args)
+    for document in _documents(config, args.slugs):
+        for lang in _languages(config, document, args.lang):
+            started = time.perf_counter()
+            translated = load_translation(config, document, lang)
+            target = config.output / lang / f"{document.slug}.mp3"
+            with exclusive(target, config.cache / "locks"):
+                book = build_audio(translated, config, target=target,
+                                   tracks=config.output / lang / document.slug)
+            voices = ", ".join(f"{lang_}: {voice}" for lang_, voice in book.tally.voices.items())
+            print(f"audio: {lang} {document.slug} -> {target}: {book.seconds / 60:.1f} min, "
+                  f"{book.chapters} chapters, {book.loudness:.1f} LUFS; "
+                  f"{book.tally.synthesised} utterances synthesised, "
+                  f"{book.tally.reused} reused ({voices}); "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _reproducible_date() -> dt.datetime | None:
+    """The build date to stamp into outputs: only when SOURCE_DATE_EPOCH asks for one."""
+    return creation_date() if "SOURCE_DATE_EPOCH" in os.environ else None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -195,6 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
     command("update", cmd_update)
     command("check", cmd_check)
     command("report", cmd_report)
+    pdf = command("pdf", cmd_pdf, slugs=True)
+    pdf.add_argument("--lang", action="append", help="language to build (repeatable; "
+                     "default: the source language and every language with a catalog)")
+    pdf.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
+    audio = command("audio", cmd_audio, slugs=True)
+    audio.add_argument("--lang", action="append", help="language to build (repeatable; "
+                       "default: the source language and every language with a catalog)")
+    audio.add_argument("--engine", help="speech engine for every language: piper, espeak "
+                       "or gtts (gtts needs the network; default: piper where a voice "
+                       "exists, else espeak)")
+    for sub in (pdf, audio):
+        sub.add_argument("--threshold", type=float,
+                         help="share of entries that must be translated (default 0.8)")
+        sub.add_argument("--strict", action="store_true", default=None,
+                         help="fail when any text would fall back to the source language")
     return parser
 
 

@@ -14,7 +14,7 @@ from pipeline.locales import check_locale
 from pipeline.model import ImageCredit, Metadata, Role, Segment, SourceLocation
 
 _FIELDS = {"title", "lang", "authors", "reviewers", "published", "updated", "source_url",
-           "disclaimer", "image_credits"}
+           "publisher", "disclaimer", "image_credits"}
 _REQUIRED = ("title", "lang", "disclaimer")
 _CREDIT_FIELDS = ("image", "title", "holder", "license", "license_url")
 
@@ -94,6 +94,7 @@ class _Reader:
             published=self.date("published"),
             updated=self.date("updated"),
             source_url=self.string("source_url") if "source_url" in self.data else None,
+            publisher=self.string("publisher") if "publisher" in self.data else None,
         )
         return FrontMatter(lang, meta, self.credits(lang), self.disclaimer(lang))
 

@@ -116,6 +116,7 @@ class Metadata:
     published: date | None = None
     updated: date | None = None
     source_url: str | None = None
+    publisher: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,8 @@
+"""Stage 4b, audio: translated document -> narration script -> speech -> MP3.
+
+``narration`` turns the document into utterances and chapters (Markdown never
+spoken, URLs never read, the lexicon applied); ``voices`` picks an engine per
+language (``piper``, ``espeak``, ``gtts``); ``synthesis`` speaks each utterance
+once, through the ``cache``; ``mp3`` assembles, normalises loudness, encodes and
+tags the book and its per-section tracks.
+"""

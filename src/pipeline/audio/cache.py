@@ -1,0 +1,54 @@
+"""The segment cache: each utterance's audio under ``.cache/tts/``, never synthesised twice.
+
+An entry is keyed by a hash of engine, voice, engine version, settings and text, and
+written atomically. Its file holds a checksum of the audio, so a damaged entry is
+noticed, thrown away and synthesised again instead of ending up in a book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from pathlib import Path
+from typing import Final
+
+from pipeline.audio.engines import Audio, Engine
+from pipeline.output import atomic_write
+
+MAGIC: Final = b"PIPELINE-TTS-1\n"
+_HEADER: Final = struct.Struct(">I32s")  # sample rate, sha256 of the PCM
+
+
+def cache_key(engine: Engine, text: str) -> str:
+    fields = {"engine": engine.name, "voice": engine.voice, "version": engine.version,
+              "settings": engine.settings, "text": text}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class SegmentCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pcm"
+
+    def get(self, key: str) -> Audio | None:
+        """The cached audio, or ``None`` when it is missing or damaged (then it is removed)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        start = len(MAGIC) + _HEADER.size
+        if data[: len(MAGIC)] == MAGIC and len(data) >= start:
+            rate, digest = _HEADER.unpack_from(data, len(MAGIC))
+            pcm = data[start:]
+            if hashlib.sha256(pcm).digest() == digest and rate > 0 and len(pcm) % 2 == 0:
+                return Audio(pcm, rate)
+        path.unlink(missing_ok=True)
+        return None
+
+    def put(self, key: str, audio: Audio) -> None:
+        header = _HEADER.pack(audio.rate, hashlib.sha256(audio.pcm).digest())
+        atomic_write(self.path(key), MAGIC + header + audio.pcm)

@@ -1,0 +1,72 @@
+"""Text-to-speech engines behind one small protocol, picked by name from a registry.
+
+    piper   neural voices, offline: English from the PyPI voice package, any other
+            language whose voice file is in the voices folder
+    espeak  eSpeak NG, offline, ~100 languages: the default where there is no Piper voice
+    gtts    Google's voice over the network: opt-in only, never chosen implicitly
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+SAMPLE_WIDTH = 2  # every engine's audio is handed on as 16-bit signed mono PCM
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    """Raw 16-bit mono PCM and its sample rate."""
+
+    pcm: bytes
+    rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / SAMPLE_WIDTH / self.rate
+
+
+class Engine(Protocol):
+    """A loaded voice for one language."""
+
+    name: ClassVar[str]
+
+    @property
+    def voice(self) -> str:
+        """The voice's name, e.g. ``en_US-joe-medium`` or ``cmn``."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """The engine's version: part of the cache key, so an upgrade re-synthesises."""
+        ...
+
+    @property
+    def settings(self) -> str:
+        """Speaking rate and the like, as text: part of the cache key."""
+        ...
+
+    def synthesize(self, text: str) -> Audio: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRequest:
+    """What an engine factory gets: the language (gettext name) and an optional voice."""
+
+    lang: str
+    voice: str | None
+    voices_dir: Path
+
+
+EngineFactory = Callable[[VoiceRequest], Engine]
+REGISTRY: dict[str, EngineFactory] = {}
+
+
+def register(name: str) -> Callable[[EngineFactory], EngineFactory]:
+    def add(factory: EngineFactory) -> EngineFactory:
+        REGISTRY[name] = factory
+        return factory
+
+    return add

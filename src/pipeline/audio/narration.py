@@ -1,0 +1,193 @@
+"""What the listener hears, in order: a translated document as chapters of utterances.
+
+Opening (title, "not yet reviewed" notice, byline), one chapter per section, then a
+closing chapter: image credits (no URLs), the source attribution and, always last,
+the disclaimer. Spoken text passes through small ``str -> str`` steps: Markdown out,
+addresses shortened to their site, the language's pronunciation lexicon applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from babel.dates import format_date
+from markdown_it import MarkdownIt
+
+from pipeline.audio.lexicon import Lexicon
+from pipeline.locales import babel_locale, to_gettext
+from pipeline.model import Document, Figure, Heading, ListBlock, Paragraph, Segment
+
+# Silence after each kind of utterance, in milliseconds.
+PAUSE: Final = {"title": 1200, "heading": 900, "paragraph": 650, "item": 400,
+                "chapter": 1600}
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One stretch of speech in one language, then a pause."""
+
+    text: str
+    lang: str  # BCP 47: which voice reads it
+    pause_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    utterances: tuple[Utterance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    lang: str
+    title: str
+    chapters: tuple[Chapter, ...]
+
+    def utterances(self) -> Iterator[Utterance]:
+        for chapter in self.chapters:
+            yield from chapter.utterances
+
+
+def speakable(markdown: str) -> str:
+    """Inline Markdown as plain speech: markup removed, link text kept, URLs dropped."""
+    html = _MARKDOWN.renderInline(markdown)
+    text = re.sub(r"<[^>]+>", "", html)
+    for entity, char in (("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"), ("&#39;", "'"),
+                         ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def site_only(text: str) -> str:
+    """A web address is read as its site: 'example.org/a/b/' -> 'example.org'."""
+    return re.sub(r"\b(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[a-z]{2,})(?:/\S*)?",
+                  lambda m: m.group(1), text)
+
+
+def tidy(text: str) -> str:
+    """One space between words, none before punctuation, no doubled full stops."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([.,:;!?،؟。，：；、])", r"\1", text)
+    return re.sub(r"([.!?。؟])(?:\s*[.。])+", r"\1", text)
+
+
+def preprocessors(lexicon: Lexicon) -> tuple[Callable[[str], str], ...]:
+    return (speakable, site_only, lexicon.apply, tidy)
+
+
+def narrate(document: Document, lexicons: Callable[[str], Lexicon]) -> Script:
+    """The narration script of a document; ``lexicons`` gives the lexicon for a language."""
+    builder = _Builder(document, lexicons)
+    return Script(document.lang, speakable(document.meta.title.text), tuple(builder.chapters()))
+
+
+class _Builder:
+    def __init__(self, document: Document, lexicons: Callable[[str], Lexicon]) -> None:
+        self.doc = document
+        self.lexicons = lexicons
+
+    def say(self, parts: Iterable[Segment | str], pause: str) -> list[Utterance]:
+        """Utterances for a run of segments; plain strings are in the document's language.
+
+        Neighbouring parts in the same language are joined, so a label and its text
+        ("Image: a tablet") are one utterance unless one of them fell back to the source.
+        """
+        spoken: list[tuple[str, str]] = []
+        for part in parts:
+            lang, text = (self.doc.lang, part) if isinstance(part, str) else (part.lang,
+                                                                               part.text)
+            for step in preprocessors(self.lexicons(lang)):
+                text = step(text)
+            if not text:
+                continue
+            if spoken and spoken[-1][0] == lang:
+                spoken[-1] = (lang, tidy(f"{spoken[-1][1]} {text}"))
+            else:
+                spoken.append((lang, text))
+        return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150)
+                for i, (lang, text) in enumerate(spoken)]
+
+    def chapters(self) -> Iterator[Chapter]:
+        doc = self.doc
+        opening = self.say([doc.meta.title], "title")
+        if not doc.reviewed:
+            opening += self.say([doc.labels.not_reviewed], "paragraph")
+        opening += self.byline()
+        sections = doc.sections()
+        if sections and sections[0].heading is None:
+            opening += self.blocks(sections[0].blocks)
+            sections = sections[1:]
+        yield self.chapter(speakable(doc.meta.title.text), opening)
+        for section in sections:
+            assert section.heading is not None
+            body = self.say([section.heading.text], "heading") + self.blocks(section.blocks)
+            yield self.chapter(speakable(section.heading.text.text), body)
+        yield self.chapter(speakable(doc.labels.closing.text), self.closing())
+
+    def chapter(self, title: str, utterances: list[Utterance]) -> Chapter:
+        last = utterances[-1]
+        utterances[-1] = Utterance(last.text, last.lang, PAUSE["chapter"])
+        return Chapter(title, tuple(utterances))
+
+    def byline(self) -> list[Utterance]:
+        doc, labels = self.doc, self.doc.labels
+        locale = babel_locale(to_gettext(doc.lang))
+        lines: list[list[Segment | str]] = []
+        if doc.meta.authors:
+            lines.append([labels.written_by, ", ".join(doc.meta.authors) + "."])
+        if doc.meta.reviewers:
+            lines.append([labels.reviewed_by, ", ".join(doc.meta.reviewers) + "."])
+        for label, day in ((labels.published, doc.meta.published),
+                           (labels.updated, doc.meta.updated)):
+            if day is not None:
+                lines.append([label, format_date(day, format="long", locale=locale) + "."])
+        return [u for line in lines for u in self.say(line, "paragraph")]
+
+    def blocks(self, blocks: Iterable[object]) -> list[Utterance]:
+        spoken: list[Utterance] = []
+        for block in blocks:
+            if isinstance(block, Heading):
+                spoken += self.say([block.text], "heading")
+            elif isinstance(block, Paragraph):
+                spoken += self.say([block.text], "paragraph")
+            elif isinstance(block, ListBlock):
+                spoken += self.list_items(block)
+            elif isinstance(block, Figure):
+                caption = [block.caption] if block.caption else []
+                spoken += self.say([self.doc.labels.image, ": ", block.alt, ". ", *caption],
+                                   "paragraph")
+        return spoken
+
+    def list_items(self, block: ListBlock) -> list[Utterance]:
+        spoken: list[Utterance] = []
+        for number, item in enumerate(block.items, block.start):
+            prefix = [f"{number}."] if block.ordered else []
+            spoken += self.say([*prefix, item.text], "item")
+            if item.sublist is not None:
+                spoken += self.list_items(item.sublist)
+        if spoken:
+            last = spoken[-1]
+            spoken[-1] = Utterance(last.text, last.lang, PAUSE["paragraph"])
+        return spoken
+
+    def closing(self) -> list[Utterance]:
+        doc, labels = self.doc, self.doc.labels
+        spoken: list[Utterance] = []
+        if doc.credits:
+            spoken += self.say([labels.image_credits], "heading")
+            for credit in doc.credits:
+                spoken += self.say([credit.title, f". {credit.holder}. {credit.license}."],
+                                   "item")
+        if doc.attribution:
+            spoken += self.say([labels.sources], "heading")
+            for paragraph in doc.attribution:
+                spoken += self.say([paragraph.text], "paragraph")
+        spoken += self.say([labels.disclaimer], "heading")
+        for segment in doc.disclaimer:
+            spoken += self.say([segment], "paragraph")
+        return spoken

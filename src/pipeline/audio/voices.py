@@ -1,0 +1,43 @@
+"""Which engine speaks which language, and loading it.
+
+The registry lives in ``engines``; importing the engine modules here fills it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.audio import espeak, gtts, piper
+from pipeline.audio.engines import REGISTRY, Engine, VoiceRequest
+from pipeline.config import Config, VoiceChoice
+from pipeline.errors import PipelineError
+from pipeline.locales import to_gettext
+
+__all__ = ["choose", "espeak", "gtts", "load", "piper"]
+
+
+def choose(config: Config, lang: str) -> VoiceChoice:
+    """The engine (and voice) for a language: --engine, then configuration, then default.
+
+    The default is Piper where a Piper voice exists for the language, else eSpeak NG.
+    gTTS is only ever used when asked for by name.
+    """
+    lang = to_gettext(lang)
+    configured = config.voices.get(lang) or config.voices.get(lang.split("_")[0])
+    if config.engine:
+        voice = configured.voice if configured and configured.engine == config.engine else None
+        return VoiceChoice(config.engine, voice)
+    if configured:
+        return configured
+    if piper.find_voice(lang, config.voices_dir) is not None:
+        return VoiceChoice("piper")
+    return VoiceChoice("espeak")
+
+
+def load(choice: VoiceChoice, lang: str, voices_dir: Path) -> Engine:
+    """Load the chosen engine for ``lang``; an unknown engine name is a ``PipelineError``."""
+    factory = REGISTRY.get(choice.engine)
+    if factory is None:
+        raise PipelineError(f"unknown speech engine '{choice.engine}' "
+                            f"(known: {', '.join(sorted(REGISTRY))})")
+    return factory(VoiceRequest(to_gettext(lang), choice.voice, voices_dir))

@@ -1,0 +1,30 @@
+"""HTML to tagged PDF/UA-1 with WeasyPrint: the only module that imports it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from pipeline.output import atomic_path
+from pipeline.print.html import Page
+from pipeline.print.unicode_map import repair_empty_unicode_maps
+
+# WeasyPrint logs every unsupported CSS property at WARNING; we only want errors.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def write_pdf(page: Page, target: Path, *, base_url: Path) -> None:
+    """Lay out ``page`` and write it to ``target`` (atomically) as a tagged PDF/UA-1 file."""
+    # One FontConfiguration for the stylesheets and the writer, or @font-face is ignored.
+    fonts = FontConfiguration()
+    stylesheets = [CSS(string=css, font_config=fonts) for css in page.stylesheets]
+    document = HTML(string=page.html, base_url=str(base_url.resolve()))
+    with atomic_path(target) as temp:
+        document.write_pdf(temp, stylesheets=stylesheets, font_config=fonts,
+                           pdf_variant="pdf/ua-1", pdf_tags=True,
+                           pdf_identifier=hashlib.sha256(page.html.encode()).digest()[:16])
+        repair_empty_unicode_maps(temp)
