@@ -186,48 +186,62 @@ def _languages(config: Config, document: Document, chosen: Sequence[str] | None)
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Build the large-print PDF of each article in each language."""
-    from pipeline.print.html import PrintOptions, paper_for, render
-    from pipeline.print.pdf import write_pdf
-
-    config = _config(args)
-    for document in _documents(config, args.slugs):
-        for lang in _languages(config, document, args.lang):
-            started = time.perf_counter()
-            translated = load_translation(config, document, lang)
-            target = config.output / lang / f"{document.slug}.pdf"
-            try:
-                paper = paper_for(lang, config.paper)
-            except ValueError as error:
-                raise PipelineError(str(error)) from None
-            page = render(translated, PrintOptions(paper=paper, images=config.source,
-                                                   created=_reproducible_date()))
-            with exclusive(target, config.cache / "locks"):
-                write_pdf(page, target, base_url=config.source)
-            print(f"pdf: {lang} {document.slug} -> {target} "
-                  f"({paper}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return 0
+    return _build(args, pdf=True, audio=False)
 
 
 def cmd_audio(args: argparse.Namespace) -> int:
     """Build the narrated MP3 (and per-section tracks) of each article in each language."""
-    from pipeline.audio.book import build_audio
+    return _build(args, pdf=False, audio=True)
 
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build every output: the PDF and the MP3 of each article in each language."""
+    return _build(args, pdf=True, audio=True)
+
+
+def _build(args: argparse.Namespace, *, pdf: bool, audio: bool) -> int:
     config = _config(args)
     for document in _documents(config, args.slugs):
         for lang in _languages(config, document, args.lang):
-            started = time.perf_counter()
             translated = load_translation(config, document, lang)
-            target = config.output / lang / f"{document.slug}.mp3"
-            with exclusive(target, config.cache / "locks"):
-                book = build_audio(translated, config, target=target,
-                                   tracks=config.output / lang / document.slug)
-            voices = ", ".join(f"{lang_}: {voice}" for lang_, voice in book.tally.voices.items())
-            print(f"audio: {lang} {document.slug} -> {target}: {book.seconds / 60:.1f} min, "
-                  f"{book.chapters} chapters, {book.loudness:.1f} LUFS; "
-                  f"{book.tally.synthesised} utterances synthesised, "
-                  f"{book.tally.reused} reused ({voices}); "
-                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+            if pdf:
+                _build_pdf(config, translated, lang)
+            if audio:
+                _build_audio(config, translated, lang)
     return 0
+
+
+def _build_pdf(config: Config, document: Document, lang: str) -> None:
+    from pipeline.print.html import PrintOptions, paper_for, render
+    from pipeline.print.pdf import write_pdf
+
+    started = time.perf_counter()
+    target = config.output / lang / f"{document.slug}.pdf"
+    try:
+        paper = paper_for(lang, config.paper)
+    except ValueError as error:
+        raise PipelineError(str(error)) from None
+    page = render(document, PrintOptions(paper=paper, images=config.source,
+                                         created=_reproducible_date()))
+    with exclusive(target, config.cache / "locks"):
+        write_pdf(page, target, base_url=config.source)
+    print(f"pdf: {lang} {document.slug} -> {target} "
+          f"({paper}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+
+def _build_audio(config: Config, document: Document, lang: str) -> None:
+    from pipeline.audio.book import build_audio
+
+    started = time.perf_counter()
+    target = config.output / lang / f"{document.slug}.mp3"
+    with exclusive(target, config.cache / "locks"):
+        book = build_audio(document, config, target=target,
+                           tracks=config.output / lang / document.slug)
+    voices = ", ".join(f"{code}: {voice}" for code, voice in book.tally.voices.items())
+    print(f"audio: {lang} {document.slug} -> {target}: {book.seconds / 60:.1f} min, "
+          f"{book.chapters} chapters, {book.loudness:.1f} LUFS; "
+          f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
+          f"({voices}); {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
 def _reproducible_date() -> dt.datetime | None:
@@ -271,12 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
                      "default: the source language and every language with a catalog)")
     pdf.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
     audio = command("audio", cmd_audio, slugs=True)
-    audio.add_argument("--lang", action="append", help="language to build (repeatable; "
-                       "default: the source language and every language with a catalog)")
-    audio.add_argument("--engine", help="speech engine for every language: piper, espeak "
-                       "or gtts (gtts needs the network; default: piper where a voice "
-                       "exists, else espeak)")
-    for sub in (pdf, audio):
+    build = command("build", cmd_build, slugs=True)
+    for sub in (audio, build):
+        sub.add_argument("--lang", action="append", help="language to build (repeatable; "
+                         "default: the source language and every language with a catalog)")
+        sub.add_argument("--engine", help="speech engine for every language: piper, espeak "
+                         "or gtts (gtts needs the network; default: piper where a voice "
+                         "exists, else espeak)")
+    build.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
+    for sub in (pdf, audio, build):
         sub.add_argument("--threshold", type=float,
                          help="share of entries that must be translated (default 0.8)")
         sub.add_argument("--strict", action="store_true", default=None,
@@ -295,6 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pipeline: interrupted; finished outputs are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `pipeline report | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,12 @@ class LanguageReport:
         }
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide for CJK, nothing for combining marks."""
+    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 _COLUMNS = ("article", "lang", "language", "translated", "fuzzy", "untransl.", "words",
             "%", "disclaimer", "review", "labels %")
 
@@ -53,8 +60,9 @@ def table(reports: list[LanguageReport]) -> str:
             report.review_status,
             "-" if data["labels_percent"] is None else f"{data['labels_percent']:.0f}",
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             .rstrip() for row in rows]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+    lines = ["  ".join(cell + " " * (width - _width(cell))
+                       for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""Shared fixtures: the real project, a small throwaway project, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_8be5613c8abd27c7.txt"
+REAL_LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> Result:
+    """Run ``python -m pipeline`` in a subprocess: real exit status, real stderr."""
+    done = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process (fast); returns exit status, stdout and stderr."""
+    def call(*args: str | Path) -> Result:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return call
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway project in the current directory: source/small.md and its Spanish
+    catalogs, with its own speech cache."""
+    (tmp_path / "source").mkdir()
+    shutil.copy(FIXTURES / "small.md", tmp_path / "source" / "small.md")
+    shutil.copytree(FIXTURES / "locales", tmp_path / "locales")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIPELINE_CACHE", str(tmp_path / ".cache"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
