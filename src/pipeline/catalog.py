@@ -223,10 +223,10 @@ def msgfmt_problems(path: Path, *, strict: bool) -> list[PipelineError]:
         match = re.match(r"^(.*?):(\d+):(?:\d+:)? (.*)$", line)
         fatal = strict or not match or not match.group(3).startswith("warning:")
         if match and match.group(1) == str(path) and fatal:
-            line, message = int(match.group(2)), match.group(3)
+            number, message = int(match.group(2)), match.group(3)
             if message == "end-of-line within string":
-                line -= 1  # msgfmt counts the newline that ends the string into the next line
-            problems.append(PipelineError(message, path, line))
+                number -= 1  # msgfmt counts the newline that ends the string into the next line
+            problems.append(PipelineError(message, path, number))
     if result.returncode != 0 and not problems:
         problems.append(PipelineError(result.stderr.strip().replace("\n", "; ")
                                       or "msgfmt rejected the catalog", path))

@@ -46,7 +46,7 @@ def tags_for(document: Document) -> Tags:
     )
 
 
-def build_audio(document: Document, config: Config, *, target: Path, tracks: Path
+def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path
                 ) -> BookReport:
     """Narrate ``document`` into ``target`` (the book) and ``tracks`` (one file per chapter)."""
     use_for_pydub()
