@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,12 @@ class Result:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> Result:
+def run_cli(*args: str | Path, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> Result:
     """Run ``python -m pipeline`` in a subprocess: real exit status, real stderr."""
     done = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {})})
     return Result(done.returncode, done.stdout, done.stderr)
 
 

@@ -85,6 +85,9 @@ CHECKERS: tuple[Checker, ...] = (check_markup, check_numbers, check_placeholders
                                  check_disclaimer)
 
 
+TRANSLATION_CHECKERS: tuple[Checker, ...] = (check_markup, check_numbers, check_placeholders)
+
+
 def check_catalog(path: Path, roles: dict[tuple[str | None, str], Role]) -> list[PipelineError]:
     """Every problem in one catalog, in line order; ``roles`` names each entry's role."""
     problems = msgfmt_problems(path, strict=True)
@@ -94,13 +97,24 @@ def check_catalog(path: Path, roles: dict[tuple[str | None, str], Role]) -> list
         po = read_catalog(path)
     except PipelineError as error:
         return [error]
+    return entry_problems(path, po, roles, CHECKERS)
+
+
+def entry_problems(path: Path, po: polib.POFile, roles: dict[tuple[str | None, str], Role],
+                   checkers: tuple[Checker, ...] = TRANSLATION_CHECKERS) -> list[PipelineError]:
+    """What ``checkers`` find in the active entries of ``po`` (read from ``path``).
+
+    Only translated, non-fuzzy entries are checked, except by ``check_disclaimer``,
+    whose point is to find the untranslated ones.
+    """
+    problems = []
     lines = path.read_text(encoding="utf-8").splitlines()
     for entry in po:
         if entry.obsolete:
             continue
         role = roles.get((entry.msgctxt, entry.msgid))
         translated = bool(entry.msgstr.strip()) and FUZZY not in entry.flags
-        for checker in CHECKERS:
+        for checker in checkers:
             if not translated and checker is not check_disclaimer:
                 continue
             message = checker(entry, role)

@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog import Catalogs, read_catalog, review_status
+from pipeline.checks import entry_problems
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.labels import DOMAIN as LABELS_DOMAIN
@@ -132,9 +133,10 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
     check_locale(lang)
     catalogs = Catalogs(config.locales, source.slug)
     is_source = to_gettext(source.lang) == lang
-    po = None if is_source else _read_required(catalogs.catalog(lang), lang)
+    po = None if is_source else _read_checked(catalogs.catalog(lang), lang)
     labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
-    labels_po = read_catalog(labels_path) if labels_path.is_file() and lang != "en" else None
+    labels_po = _read_checked(labels_path, lang) if labels_path.is_file() and lang != "en" \
+        else None
     if po is not None:
         counts = coverage(source, po)
         where = catalogs.catalog(lang)
@@ -154,8 +156,20 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
     return document
 
 
-def _read_required(path: Path, lang: str) -> polib.POFile:
+def _read_checked(path: Path, lang: str) -> polib.POFile:
+    """A catalog that parses and whose translations keep markup, numbers and placeholders.
+
+    A translation that changed a dose must stop the build, not reach a patient.
+    """
     if not path.is_file():
         raise PipelineError(f"no catalog for '{lang}': create it with "
                             f"'pipeline init --lang {lang}'", path)
-    return read_catalog(path)
+    po = read_catalog(path)
+    problems = entry_problems(path, po, {})
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more; run 'pipeline check')" if len(problems) > 1 \
+            else ""
+        raise PipelineError(f"{first.message}; '{lang}' is not built{more}", first.path,
+                            first.line)
+    return po

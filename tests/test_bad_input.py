@@ -1,0 +1,255 @@
+"""Bad input never crashes or destroys anything.
+
+Every case: a clear one-line message naming the file and line (or the resource), a
+non-zero exit, no traceback, the earlier outputs byte for byte as they were, and no
+temporary files left in the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, Result, run_cli
+from pipeline.catalog import read_catalog, write_catalog
+
+SMALL_PO = Path("locales/es/LC_MESSAGES/small.po")
+SMALL_MD = Path("source/small.md")
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.startswith(".tmp-")]
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project with its Spanish PDF and MP3 built (once for this module)."""
+    root = tmp_path_factory.mktemp("built")
+    (root / "source").mkdir()
+    shutil.copy(FIXTURES / "small.md", root / "source" / "small.md")
+    shutil.copytree(FIXTURES / "locales", root / "locales")
+    result = run_cli("build", "--lang", "es", cwd=root, env={"PIPELINE_CACHE": ".cache"})
+    assert result.code == 0, result.err
+    return root
+
+
+@pytest.fixture
+def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the built small project, with its own outputs and cache."""
+    project = tmp_path / "project"
+    shutil.copytree(built_once, project)
+    monkeypatch.setenv("PIPELINE_CACHE", str(project / ".cache"))
+    return project
+
+
+def _fails_cleanly(project: Path, result: Result, before: dict[str, str], *, where: str,
+                   words: str) -> None:
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    message = result.err.strip().splitlines()
+    assert len(message) == 1, result.err
+    assert message[0].startswith(where), message[0]
+    assert words in message[0], message[0]
+    assert _snapshot(project / "output") == before
+    assert _temporaries(project / "output") == []
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _set_msgstr(msgid: str, msgstr: str) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        po = read_catalog(project / SMALL_PO)
+        po.find(msgid).msgstr = msgstr
+        write_catalog(po, project / SMALL_PO)
+    return edit
+
+
+def _at(relative: Path, start: str) -> Callable[[Path], str]:
+    """Where a message must point: ``relative:LINE:`` of the line beginning with ``start``."""
+    def where(project: Path) -> str:
+        lines = (project / relative).read_text(encoding="utf-8", errors="replace").splitlines()
+        return f"{relative}:{next(n for n, t in enumerate(lines, 1) if t.startswith(start))}:"
+    return where
+
+
+# name: (break the project, where the message points, words in it)
+CASES: dict[str, tuple[Callable[[Path], None], Callable[[Path], str], str]] = {
+    "po unterminated string": (
+        lambda p: _replace(p / SMALL_PO, 'msgstr "Puntos clave"', 'msgstr "Puntos clave'),
+        _at(SMALL_PO, 'msgstr "Puntos clave'),
+        "end-of-line within string"),
+    "po broken header": (
+        lambda p: _replace(p / SMALL_PO, '"Content-Type: text/plain; charset=UTF-8\\n"\n', ""),
+        lambda p: f"{SMALL_PO}:", "Content-Type"),
+    "po wrong encoding": (
+        lambda p: (p / SMALL_PO).write_bytes(
+            (p / SMALL_PO).read_bytes().replace("Más".encode(), "Más".encode("latin-1"))),
+        _at(SMALL_PO, 'msgstr "M'), "not UTF-8"),
+    "invalid YAML": (
+        lambda p: _replace(p / SMALL_MD, "lang: en", "lang: [en"),
+        lambda p: f"{SMALL_MD}:", "front matter is not valid YAML"),
+    "missing title": (
+        lambda p: _replace(p / SMALL_MD, "title: Small test article\n", ""),
+        lambda p: f"{SMALL_MD}:1:", "needs 'title'"),
+    "missing lang": (
+        lambda p: _replace(p / SMALL_MD, "lang: en\n", ""),
+        lambda p: f"{SMALL_MD}:1:", "needs 'lang'"),
+    "missing disclaimer": (
+        lambda p: _replace(p / SMALL_MD, "disclaimer: |", "notes: |"),
+        lambda p: f"{SMALL_MD}:", "unknown front-matter key 'notes'"),
+    "image without alt text": (
+        lambda p: _replace(p / SMALL_MD, "![A round white tablet.]", "![]"),
+        _at(SMALL_MD, '![]('), "no alt text"),
+    "image without credit": (
+        lambda p: _replace(p / SMALL_MD, "(images/tablet.png \"", "(images/other.png \""),
+        _at(SMALL_MD, '![A round'),
+        "no entry in image_credits"),
+    "unsupported Markdown": (
+        lambda p: _replace(p / SMALL_MD, "## More\n", "## More\n\n| a | b |\n|---|---|\n"),
+        _at(SMALL_MD, '| a |'), "tables are not supported"),
+    "msgstr with broken markup": (
+        _set_msgstr("Do **not** stop suddenly.", "**No lo deje de golpe."),
+        _at(SMALL_PO, 'msgstr "**No lo'),
+        "Markdown markup and links differ"),
+    "msgstr with a changed number": (
+        _set_msgstr("Take *one* tablet of 20 mg each day.",
+                    "Tome *un* comprimido de 200 mg cada día."),
+        _at(SMALL_PO, 'msgstr "Tome'), "numbers differ"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_bad_input_fails_cleanly_and_keeps_earlier_outputs(built: Path, case: str) -> None:
+    breaker, where, words = CASES[case]
+    before = _snapshot(built / "output")
+    breaker(built)
+    result = run_cli("build", "--lang", "es", cwd=built)
+    _fails_cleanly(built, result, before, where=where(built), words=words)
+
+
+def test_unknown_language(built: Path) -> None:
+    before = _snapshot(built / "output")
+    result = run_cli("build", "--lang", "xx", cwd=built)
+    _fails_cleanly(built, result, before, where="unknown language or locale 'xx'", words="")
+
+
+def test_missing_piper_voice_file(built: Path) -> None:
+    (built / "pipeline.toml").write_text(
+        '[pipeline.voices]\nes = { engine = "piper", voice = "es_ES-missing-medium" }\n')
+    before = _snapshot(built / "output")
+    result = run_cli("audio", "--lang", "es", cwd=built)
+    _fails_cleanly(built, result, before, where="voices:", words="no Piper voice "
+                   "'es_ES-missing-medium'")
+
+
+def test_corrupt_piper_voice_file(built: Path) -> None:
+    voices = built / "voices"
+    voices.mkdir()
+    (voices / "es_ES-broken-medium.onnx").write_bytes(b"not an onnx model" * 100)
+    (voices / "es_ES-broken-medium.onnx.json").write_text('{"audio": {"sample_rate": 22050}}')
+    before = _snapshot(built / "output")
+    result = run_cli("audio", "--lang", "es", cwd=built)
+    _fails_cleanly(built, result, before, where="voices/es_ES-broken-medium.onnx:",
+                   words="cannot load this Piper voice")
+
+
+def test_gtts_without_network(built: Path) -> None:
+    before = _snapshot(built / "output")
+    result = run_cli("audio", "--lang", "es", "--engine", "gtts", cwd=built)
+    _fails_cleanly(built, result, before, where="gtts: cannot reach Google's speech service",
+                   words="no network")
+
+
+def test_output_folder_that_cannot_be_written(built: Path) -> None:
+    blocker = built / "blocked"
+    blocker.write_text("a file where the output folder should be")
+    result = run_cli("--output", blocker / "out", "pdf", "--lang", "es", cwd=built)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith(f"{blocker / 'out' / 'es'}: cannot write here")
+    assert blocker.read_text() == "a file where the output folder should be"
+
+
+def test_corrupt_cache_entry_is_synthesised_again(built: Path) -> None:
+    entries = sorted((built / ".cache" / "tts").rglob("*.pcm"))
+    data = bytearray(entries[0].read_bytes())
+    data[-1] ^= 0xFF
+    entries[0].write_bytes(bytes(data))
+    result = run_cli("audio", "--lang", "es", cwd=built)
+    assert result.code == 0, result.err
+    assert "1 utterances synthesised" in result.err
+
+
+@pytest.fixture(scope="module")
+def real_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real article's Spanish book, built once: long enough to interrupt."""
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(ROOT / "source", root / "source")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    result = run_cli("audio", "--lang", "es", cwd=root, env={"PIPELINE_CACHE": ".cache"})
+    assert result.code == 0, result.err
+    return root
+
+
+@pytest.fixture
+def real_project(real_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(real_once, project)
+    monkeypatch.setenv("PIPELINE_CACHE", str(project / ".cache"))
+    return project
+
+
+def _start_audio(project: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "audio", "--lang", "es"],
+                            cwd=project, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(process: subprocess.Popen[str], words: str) -> None:
+    assert process.stderr is not None
+    for line in process.stderr:
+        if words in line:
+            return
+    raise AssertionError(f"never printed {words!r}")
+
+
+def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
+    before = _snapshot(real_project / "output")
+    _replace(real_project / "locales/es/LC_MESSAGES/baclofen.po", "Puntos clave",
+             "Lo esencial")
+    process = _start_audio(real_project)
+    _wait_for(process, "utterance 80/80")  # synthesis done: now it is encoding
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert _snapshot(real_project / "output") == before
+    assert _temporaries(real_project / "output") == []
+
+
+def test_two_builds_of_the_same_output_at_once(real_project: Path) -> None:
+    first = _start_audio(real_project)
+    _wait_for(first, "utterance")
+    second = run_cli("audio", "--lang", "es", cwd=real_project)
+    assert second.code == 1 and "Traceback" not in second.err
+    assert second.err.strip() == (f"{Path('output/es/baclofen.mp3')}: another build of this "
+                                  "file is running; wait for it to finish")
+    first.communicate(timeout=120)
+    assert first.returncode == 0
+    assert _temporaries(real_project / "output") == []
