@@ -205,7 +205,13 @@ def read_catalog(path: Path) -> polib.POFile:
     problems = msgfmt_problems(path, strict=False)
     if problems:
         raise problems[0]
-    po = polib.pofile(text, wrapwidth=WRAP)
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP)
+    except (OSError, ValueError) as error:  # the odd file msgfmt accepts and polib does not
+        found = re.search(r"line (\d+)", str(error))
+        raise PipelineError("polib cannot read this catalog: "
+                            + re.sub(r"\s*\(line \d+\)|po file ", "", str(error)),
+                            path, int(found.group(1)) if found else 0) from None
     _check_structure(po, path)
     return po
 

@@ -46,25 +46,33 @@ class _Reader:
         self.text = yaml_text
         self.path = path
         self.first_line = first_line
-        loader = yaml.SafeLoader(yaml_text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = first_line + mark.line if mark is not None else first_line
-            raise PipelineError(f"front matter is not valid YAML: {error.problem}",
-                                path, line) from None
-        except yaml.YAMLError as error:
-            raise PipelineError(f"front matter is not valid YAML: {error}", path,
-                                first_line) from None
-        finally:
-            loader.dispose()
+        node, data = self._load(yaml_text)
         if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
             self.fail("the front matter must be a mapping of 'key: value' lines",
                       first_line - 1)
         self.data: dict[Any, Any] = data
         self.nodes = {key.value: (key, value) for key, value in node.value}
+
+    def _load(self, yaml_text: str) -> tuple[yaml.Node | None, Any]:
+        """The YAML node tree (for line numbers) and its safely constructed value."""
+        loader: yaml.SafeLoader | None = None
+        try:
+            loader = yaml.SafeLoader(yaml_text)
+            node = loader.get_single_node()
+            return node, loader.construct_document(node) if node is not None else None
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = self.first_line + (mark.line if mark is not None else 0)
+            self.fail(f"front matter is not valid YAML: {error.problem}", line)
+        except yaml.reader.ReaderError as error:  # a control character, before any parsing
+            line = self.first_line + yaml_text[: error.position].count("\n")
+            self.fail(f"front matter is not valid YAML: {error.reason} "
+                      f"(character U+{error.character:04X})", line)
+        except yaml.YAMLError as error:
+            self.fail(f"front matter is not valid YAML: {error}", self.first_line)
+        finally:
+            if loader is not None:
+                loader.dispose()
 
     def fail(self, message: str, line: int) -> NoReturn:
         raise PipelineError(message, self.path, line)
