@@ -20,6 +20,7 @@ from pipeline.errors import PipelineError
 
 ENGLISH_VOICE: Final = "en_US-joe-medium"
 LENGTH_SCALE: Final = 1.1  # 10 % slower than Piper's default: clearer for patients
+SEED: Final = 20171110
 
 
 def find_voice(lang: str, voices_dir: Path, name: str | None = None) -> Path | None:
@@ -50,6 +51,7 @@ def _bundled_english() -> Path | None:
 @cache
 def _load(model: Path) -> Any:
     """Load a voice once per process (~330 MB for a medium voice)."""
+    import onnxruntime
     from piper import PiperVoice
 
     config = model.with_name(model.name + ".json")
@@ -60,6 +62,9 @@ def _load(model: Path) -> Any:
                             f"({config.name})", model)
     try:
         json.loads(config.read_text(encoding="utf-8"))
+        # Piper's model samples noise; a fixed seed when the session is created makes the
+        # same utterances, spoken in the same order, come out the same in a clean build.
+        onnxruntime.set_seed(SEED)
         return PiperVoice.load(model, config_path=config)
     except Exception as error:  # onnxruntime and json raise many types for a bad file
         raise PipelineError(f"cannot load this Piper voice (corrupt or incomplete file?): "

@@ -1,0 +1,56 @@
+"""Two clean builds of the same inputs give the same files (dates pinned where they appear)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import FIXTURES, run_cli
+
+
+def _clean_build(root: Path, *args: str, epoch: str | None = "1700000000") -> Path:
+    """A fresh copy of the small project, its own cache, one command run in it."""
+    (root / "source").mkdir(parents=True)
+    shutil.copy(FIXTURES / "small.md", root / "source" / "small.md")
+    shutil.copytree(FIXTURES / "locales", root / "locales")
+    env = {"PIPELINE_CACHE": str(root / ".cache")}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    result = run_cli(*args, cwd=root, env=env)
+    assert result.code == 0, result.err
+    return root
+
+
+def _files(root: Path, pattern: str) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.glob(pattern))
+            if p.is_file()}
+
+
+def test_catalogs_are_identical(tmp_path: Path) -> None:
+    first = _clean_build(tmp_path / "a", "update")
+    second = _clean_build(tmp_path / "b", "update")
+    catalogs = _files(first, "locales/**/*.po*")
+    assert len(catalogs) == 4  # small.pot, pipeline.pot and the two Spanish catalogs
+    assert catalogs == _files(second, "locales/**/*.po*")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_pdfs_are_identical_with_source_date_epoch(tmp_path: Path, lang: str) -> None:
+    first = _clean_build(tmp_path / "a", "pdf", "--lang", lang)
+    second = _clean_build(tmp_path / "b", "pdf", "--lang", lang)
+    pdf = f"output/{lang}/small.pdf"
+    assert (first / pdf).read_bytes() == (second / pdf).read_bytes()
+    with pikepdf.open(first / pdf) as document:  # the date is SOURCE_DATE_EPOCH's
+        assert str(document.docinfo["/CreationDate"]).startswith("D:20231114221320")
+
+
+def test_mp3s_are_identical_audio_and_tags(tmp_path: Path) -> None:
+    """Each build synthesises everything again (own cache), yet book and tracks match."""
+    first = _clean_build(tmp_path / "a", "audio", "--lang", "es", epoch=None)
+    second = _clean_build(tmp_path / "b", "audio", "--lang", "es", epoch=None)
+    books = _files(first, "output/es/**/*")
+    assert "output/es/small.mp3" in books and len(books) >= 5
+    assert books == _files(second, "output/es/**/*")
