@@ -79,7 +79,7 @@ report: | $(STAMP)
 # --- quality ------------------------------------------------------------------
 
 lint: | $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/mypy
 
 test: setup

@@ -1,0 +1,202 @@
+"""``make bench``: how fast the pipeline is on this machine, and what it costs over its engines.
+
+Everything runs in a scratch folder (outputs, catalogs copy, speech cache), so the
+project's own ``output/`` and ``.cache/`` are left alone. Prints a table and writes
+``bench/results.json``. Timings are wall-clock seconds of one run each; the ratios
+between them are what carries over to another machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from pipeline.audio import voices
+from pipeline.audio.book import narrate_book
+from pipeline.audio.ffmpeg import ffmpeg
+from pipeline.audio.lexicon import read_lexicon
+from pipeline.audio.narration import narrate
+from pipeline.catalog import read_catalog, write_catalog
+from pipeline.config import Config
+from pipeline.print.html import PrintOptions, paper_for, render
+from pipeline.print.pdf import write_pdf
+from pipeline.source import parse_file
+from pipeline.translate import load_translation
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
+ARTICLE = ROOT / "source" / "baclofen.md"
+
+
+def make(scratch: Path, name: str, *, jobs: int, target: str = "all") -> tuple[float, str]:
+    """Run make on the real project with outputs, catalogs and cache in ``scratch``."""
+    env = {**os.environ, "PIPELINE_CACHE": str(scratch / f"cache-{name}")}
+    command = ["make", f"-j{jobs}", "--no-print-directory", target,
+               f"OUTPUT={scratch / f'output-{name}'}", f"LOCALES={scratch / 'locales'}"]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return seconds, done.stdout + done.stderr
+
+
+def stages(scratch: Path) -> dict[str, object]:
+    """One cold in-process build of every language, timed stage by stage."""
+    config = Config(source=ROOT / "source", locales=scratch / "locales",
+                    output=scratch / "output-stages", cache=scratch / "cache-stages")
+    timings = {"parse": 0.0, "translate": 0.0, "pdf": 0.0, "synthesis": 0.0, "encoding": 0.0}
+    engines: dict[str, dict[str, float]] = {}
+    audio: dict[str, dict[str, float]] = {}
+    started = time.perf_counter()
+    source = parse_file(ARTICLE)
+    timings["parse"] = time.perf_counter() - started
+    for lang in LANGS:
+        started = time.perf_counter()
+        document = load_translation(config, source, lang)
+        timings["translate"] += time.perf_counter() - started
+        started = time.perf_counter()
+        page = render(document, PrintOptions(paper=paper_for(lang), images=config.source))
+        write_pdf(page, config.output / lang / "baclofen.pdf", base_url=config.source)
+        timings["pdf"] += (pdf_seconds := time.perf_counter() - started)
+        started = time.perf_counter()
+        book = narrate_book(document, config, target=config.output / lang / "baclofen.mp3",
+                            tracks=config.output / lang / "baclofen")
+        total = time.perf_counter() - started
+        timings["synthesis"] += book.synthesis_seconds
+        timings["encoding"] += book.encoding_seconds
+        engine = next(iter(book.tally.voices.values())).split()[0]
+        counts = engines.setdefault(engine, {"audio_seconds": 0.0, "engine_seconds": 0.0})
+        counts["audio_seconds"] += book.tally.audio_seconds
+        counts["engine_seconds"] += book.tally.engine_seconds
+        audio[lang] = {"engine": engine, "book_minutes": round(book.seconds / 60, 2),
+                       "pipeline_seconds": round(total, 2), "pdf_seconds": round(pdf_seconds, 2),
+                       "loudness_lufs": book.loudness}
+        print(f"  {lang}: pdf {pdf_seconds:.1f} s, audio {total:.1f} s "
+              f"({book.seconds / 60:.1f} min, {engine})", file=sys.stderr)
+    for counts in engines.values():
+        counts["audio_per_wall_second"] = round(
+            counts["audio_seconds"] / max(counts["engine_seconds"], 1e-9), 1)
+    return {"stages": {k: round(v, 2) for k, v in timings.items()}, "engines": engines,
+            "languages": audio,
+            "peak_rss_mb_in_process": round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def raw_engine(scratch: Path, lang: str) -> float:
+    """The same utterances through the bare engine, then one plain MP3 encode: the floor."""
+    config = Config(source=ROOT / "source", locales=scratch / "locales")
+    document = load_translation(config, parse_file(ARTICLE), lang)
+    script = narrate(document, lambda code: read_lexicon(config.locales / code / "lexicon.tsv"))
+    texts = [(u.lang, u.text) for u in script.utterances()]
+    engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
+               for code in {code for code, _ in texts}}
+    started = time.perf_counter()
+    pcm = b"".join(engines[code].synthesize(text).pcm for code, text in texts)
+    raw = scratch / f"raw-{lang}.pcm"
+    raw.write_bytes(pcm)
+    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "s16le", "-ar", "22050",
+                    "-ac", "1", "-i", str(raw), "-c:a", "libmp3lame", "-b:a", "64k",
+                    str(scratch / f"raw-{lang}.mp3")], check=True)
+    return time.perf_counter() - started
+
+
+def edit_one_msgstr(scratch: Path) -> None:
+    path = scratch / "locales" / "es" / "LC_MESSAGES" / "baclofen.po"
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgid == "Key points")
+    entry.msgstr = "Lo esencial"
+    write_catalog(po, path)
+
+
+def machine() -> dict[str, object]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 1024 ** 2),
+            "system": platform.platform(), "python": platform.python_version(),
+            "weasyprint": version("weasyprint"), "piper-tts": version("piper-tts"),
+            "espeakng-loader": version("espeakng-loader")}
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        shutil.copytree(ROOT / "locales", scratch / "locales")
+        results: dict[str, object] = {"machine": machine()}
+        print("bench: stage timings (cold, in process)...", file=sys.stderr)
+        results.update(stages(scratch))
+        print("bench: raw engines + encoder on the same text...", file=sys.stderr)
+        languages = results["languages"]
+        assert isinstance(languages, dict)
+        ratios = {}
+        for lang in ("en", "es"):
+            floor = raw_engine(scratch, lang)
+            ratios[lang] = {"engine": languages[lang]["engine"], "raw_seconds": round(floor, 2),
+                            "pipeline_seconds": languages[lang]["pipeline_seconds"],
+                            "ratio": round(languages[lang]["pipeline_seconds"] / floor, 2)}
+        results["pipeline_over_raw"] = ratios
+        print("bench: make -j1 cold...", file=sys.stderr)
+        one, _ = make(scratch, "j1", jobs=1)
+        print("bench: make -j2 cold...", file=sys.stderr)
+        two, _ = make(scratch, "j2", jobs=2)
+        noop, log = make(scratch, "j2", jobs=2)
+        edit_one_msgstr(scratch)
+        edited, edit_log = make(scratch, "j2", jobs=2)
+        synthesised = [line for line in edit_log.splitlines() if "utterances synthesised" in line]
+        results["make"] = {
+            "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
+            "speedup_j2_over_j1": round(one / two, 2), "noop_seconds": round(noop, 2),
+            "noop_rebuilt_anything": "pipeline" in log,
+            "rebuild_after_one_msgstr_seconds": round(edited, 1),
+            "rebuild_log": synthesised,
+            "peak_rss_mb_children": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        }
+        (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(table(results))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def table(results: dict[str, object]) -> str:
+    m = results["make"]
+    s = results["stages"]
+    assert isinstance(m, dict) and isinstance(s, dict)
+    rows = [
+        ("cold build, all 6 languages, make -j2", f"{m['cold_j2_seconds']} s"),
+        ("cold build, make -j1", f"{m['cold_j1_seconds']} s"),
+        ("make -j2 speed-up over -j1", f"{m['speedup_j2_over_j1']}x"),
+        ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: {m['noop_rebuilt_anything']})"),
+        ("rebuild after editing one msgstr", f"{m['rebuild_after_one_msgstr_seconds']} s"),
+        *((f"stage: {name}", f"{seconds} s") for name, seconds in s.items()),
+    ]
+    engines = results["engines"]
+    assert isinstance(engines, dict)
+    rows += [(f"{name}: audio seconds per engine second", f"{counts['audio_per_wall_second']}")
+             for name, counts in engines.items()]
+    ratios = results["pipeline_over_raw"]
+    assert isinstance(ratios, dict)
+    rows += [(f"pipeline / raw engine+encoder, {lang} ({r['engine']})",
+              f"{r['ratio']} ({r['pipeline_seconds']} s / {r['raw_seconds']} s; goal <= 1.25)")
+             for lang, r in ratios.items()]
+    rows += [("peak memory (largest process)",
+              f"{max(m['peak_rss_mb_children'], results['peak_rss_mb_in_process'])} MB")]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
+
+
+if __name__ == "__main__":
+    main()
