@@ -98,8 +98,8 @@ def test_nothing_to_change_is_detected() -> None:
     assert changed(old, merge(old, _template("Kept.", "Added.")))
 
 
-WORDS = st.sampled_from("take one tablet each day stop slowly ask your team doctor dose "
-                        "baclofen pump spasticity".split())
+WORDS = st.sampled_from(["take", "one", "tablet", "each", "day", "stop", "slowly", "ask",
+                         "your", "team", "doctor", "dose", "baclofen", "pump", "spasticity"])
 SENTENCE = st.lists(WORDS, min_size=2, max_size=9).map(lambda ws: " ".join(ws).capitalize())
 EDIT = st.one_of(
     st.tuples(st.just("change"), st.integers(0, 20), WORDS),

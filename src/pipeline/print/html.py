@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,7 @@ def render(document: Document, options: PrintOptions) -> Page:
         image_exists=lambda figure: (options.images / figure.src).is_file(),
         image_uri=lambda figure: (options.images / figure.src).resolve().as_uri(),
         short_url=_short_url,
+        colon=_colon(lang),
     )
     page = _page_css(options.paper, title, _css_counter_text(document.labels.page_of.text),
                      rtl=rtl)
@@ -119,8 +121,7 @@ def _date(value: dt.date | None, lang: str) -> str | None:
 
 def _plain(text: str) -> str:
     """Markdown inline text without its markup (for the footer and metadata)."""
-    html = _MARKDOWN.renderInline(text)
-    return re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&quot;", '"')
+    return html.unescape(re.sub(r"<[^>]+>", "", _MARKDOWN.renderInline(text)))
 
 
 def _inline(segment: Segment) -> Markup:
@@ -145,6 +146,11 @@ def _lang_attrs(segment: Segment, doc_lang: str) -> Markup:
     if direction == ("rtl" if is_rtl(doc_lang) else "ltr"):
         return Markup(' lang="{}"').format(segment.lang)
     return Markup(' lang="{}" dir="{}"').format(segment.lang, direction)
+
+
+def _colon(lang: str) -> str:
+    """What follows a label such as "Written by": a full-width colon in Chinese and Japanese."""
+    return "：" if babel_locale(lang).language in ("zh", "ja") else ": "
 
 
 def _short_url(url: str) -> str:

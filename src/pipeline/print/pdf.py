@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from weasyprint import CSS, HTML
+from weasyprint.pdf import tags
 from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.output import atomic_path
@@ -15,6 +18,27 @@ from pipeline.print.unicode_map import repair_empty_unicode_maps
 
 # WeasyPrint logs every unsupported CSS property at WARNING; we only want errors.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def _with_languages(build: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """WeasyPrint 70 tags the document's language only: add each element's own ``lang``.
+
+    PDF/UA-1 (7.2) wants every change of language marked, e.g. a fallback paragraph in
+    English inside a Spanish document. ``_build_box_tree`` looks itself up in its module
+    when it recurses, so wrapping it reaches every element.
+    """
+    def build_with_lang(box: Any, *args: Any) -> Iterator[Any]:
+        for element in build(box, *args):
+            lang = None if box.element is None or box.element_tag in ("html", "body") \
+                else box.element.get("lang")
+            if lang:
+                element["Lang"] = tags.pydyf.String(lang)
+            yield element
+
+    return build_with_lang
+
+
+tags._build_box_tree = _with_languages(tags._build_box_tree)
 
 
 def write_pdf(page: Page, target: Path, *, base_url: Path) -> None:
