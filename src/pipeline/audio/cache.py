@@ -16,8 +16,9 @@ from typing import Final
 from pipeline.audio.engines import Audio, Engine
 from pipeline.output import atomic_write
 
-MAGIC: Final = b"PIPELINE-TTS-1\n"
-_HEADER: Final = struct.Struct(">I32s")  # sample rate, sha256 of the PCM
+MAGIC: Final = b"PIPELINE-TTS-2\n"
+_HEADER: Final = struct.Struct(">I32s")  # sample rate, sha256 of the rate and the PCM
+_RATE: Final = struct.Struct(">I")
 
 
 def cache_key(engine: Engine, text: str) -> str:
@@ -44,11 +45,18 @@ class SegmentCache:
         if data[: len(MAGIC)] == MAGIC and len(data) >= start:
             rate, digest = _HEADER.unpack_from(data, len(MAGIC))
             pcm = data[start:]
-            if hashlib.sha256(pcm).digest() == digest and rate > 0 and len(pcm) % 2 == 0:
+            if _digest(rate, pcm) == digest and rate > 0 and len(pcm) % 2 == 0:
                 return Audio(pcm, rate)
         path.unlink(missing_ok=True)
         return None
 
     def put(self, key: str, audio: Audio) -> None:
-        header = _HEADER.pack(audio.rate, hashlib.sha256(audio.pcm).digest())
+        header = _HEADER.pack(audio.rate, _digest(audio.rate, audio.pcm))
         atomic_write(self.path(key), MAGIC + header + audio.pcm)
+
+
+def _digest(rate: int, pcm: bytes) -> bytes:
+    """The checksum covers the rate too: a damaged rate would change the audio's speed."""
+    hashed = hashlib.sha256(_RATE.pack(rate))
+    hashed.update(pcm)
+    return hashed.digest()
