@@ -70,7 +70,7 @@ def build_audio(config: Config, document: Document, lang: str) -> None:
                            tracks=config.output / lang / document.slug)
     voices = ", ".join(f"{code}: {voice}" for code, voice in book.tally.voices.items())
     print(f"audio: {lang} {document.slug} -> {target}: {book.seconds / 60:.1f} min, "
-          f"{book.chapters} chapters, {book.loudness:.1f} LUFS; "
+          f"{book.chapters} chapters, {book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "
           f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
           f"({voices}); {time.perf_counter() - started:.1f} s", file=sys.stderr)
 

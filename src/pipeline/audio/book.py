@@ -28,6 +28,7 @@ class BookReport:
     synthesis_seconds: float  # wall time spent speaking (engines + cache)
     encoding_seconds: float  # loudness, MP3 encoding and tagging
     loudness: float  # LUFS of the MP3 written
+    true_peak: float  # dBTP of the MP3 written
 
 
 def tags_for(document: Document) -> Tags:
@@ -65,6 +66,6 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
     audios, tally = speak(script, engine_for, SegmentCache(config.cache / "tts"), label=label)
     spoken = time.perf_counter()
     pcm, marks = assemble(script, audios)
-    measured = write_book(pcm, marks, tags_for(document), target=target, tracks=tracks)
+    loudness, peak = write_book(pcm, marks, tags_for(document), target=target, tracks=tracks)
     return BookReport(tally, len(pcm) / 2 / RATE, len(marks), spoken - started,
-                      time.perf_counter() - spoken, measured)
+                      time.perf_counter() - spoken, loudness, peak)
