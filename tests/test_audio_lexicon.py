@@ -139,3 +139,9 @@ def test_shipped_lexicon_reads_and_maps_mg(path: Path) -> None:
     spoken = lexicon.apply("20 mg")
     assert spoken == f"20 {lexicon.spoken['mg']}"
     assert "mg" not in spoken
+
+
+def test_a_unit_right_after_a_number_is_replaced() -> None:
+    """"20mg" reads like "20 mg"; a letter before the form still blocks it ("xmg")."""
+    lexicon = Lexicon.of({"mg": "milligrams"})
+    assert lexicon.apply("20mg, 20 mg, xmg, mgmt") == "20milligrams, 20 milligrams, xmg, mgmt"

@@ -210,3 +210,36 @@ def test_fallback_segment_is_read_in_english(project: Path) -> None:
     last = script.chapters[-1].utterances[-1]
     assert last == Utterance("Consulte a su médico antes de cambiar una dosis.", "es",
                              PAUSE["chapter"])
+
+
+def _blank(project: Path, *msgids: str) -> Document:
+    catalog = project / "locales" / "es" / "LC_MESSAGES" / "small.po"
+    po = read_catalog(catalog)
+    for msgid in msgids:
+        po.find(msgid).msgstr = ""
+    write_catalog(po, catalog)
+    return translated(Config(threshold=0), project / "source" / "small.md", "es")
+
+
+def test_untranslated_pieces_switch_voice_cleanly(project: Path) -> None:
+    """A fallback credit title or numbered item: each voice reads whole words, and the
+    number goes with its item's voice."""
+    script = narrate(_blank(project, "A tablet photo", "First step"), no_lexicon)
+    spoken = [(u.lang, u.text) for u in script.utterances()]
+    assert ("en", "1. First step") in spoken
+    assert ("es", "2. Segundo paso") in spoken
+    assert ("en", "A tablet photo") in spoken
+    assert ("es", "Example Holder. CC BY 4.0.") in spoken
+    assert not [text for _, text in spoken if text[0] in ".,:;"]
+
+
+def test_a_nested_list_keeps_the_item_pause_inside_its_parent() -> None:
+    """Only the end of the whole list gets the paragraph pause, not the end of a sublist."""
+    from pipeline.source import parse
+
+    article = ("---\ntitle: T\nlang: en\ndisclaimer: D.\n---\n\n## S\n\n"
+               "- One\n  - One point one\n- Two\n\nAfter.\n")
+    document = parse(article, path="source/t.md", slug="t")
+    pause = {u.text: u.pause_ms for u in narrate(document, no_lexicon).utterances()}
+    assert pause["One point one"] == PAUSE["item"]
+    assert pause["Two"] == PAUSE["paragraph"]

@@ -3,8 +3,9 @@
 mutagen writes frames sorted by size, so CHAP frames can land out of time order and
 players and ffprobe then list chapters out of order (ID3v2 Chapter Frame Addendum
 1.0 asks for no order, but readers assume one). This rewrites the tag in place with
-the CHAP frames in the slots they already occupy, sorted by start time; nothing else
-moves and the tag keeps its size.
+the CHAP frames in the slots they already occupy, sorted by start time: every other
+frame keeps its place in the order (its bytes may shift when chapter frames of
+different sizes swap), and the tag keeps its size.
 """
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ def _compile(entries: dict[str, str]) -> re.Pattern[str]:
 
 def _whole(form: str) -> str:
     """``form`` matched as a whole word: where it starts or ends with a letter, no
-    letter of a space-separated script may touch it there."""
-    before = rf"(?<!{_WORD})" if re.match(_WORD, form[0]) else ""
+    letter of a space-separated script may touch it there. A number may come right
+    before it, so units read the same in "20 mg" and "20mg"."""
+    before = rf"(?<!(?!\d){_WORD})" if re.match(_WORD, form[0]) else ""
     after = rf"(?!{_WORD})" if re.match(_WORD, form[-1]) else ""
     return before + re.escape(form) + after
 

@@ -8,6 +8,7 @@ addresses shortened to their site, the language's pronunciation lexicon applied.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -107,8 +108,8 @@ class _Builder:
                 continue
             if spoken and spoken[-1][0] == lang:
                 spoken[-1] = (lang, tidy(f"{spoken[-1][1]} {text}"))
-            else:
-                spoken.append((lang, text))
+            elif text.lstrip(" .,:;"):  # a new voice never starts on a separator
+                spoken.append((lang, text.lstrip(" .,:;")))
         return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150)
                 for i, (lang, text) in enumerate(spoken)]
 
@@ -163,14 +164,16 @@ class _Builder:
                                    "paragraph")
         return spoken
 
-    def list_items(self, block: ListBlock) -> list[Utterance]:
+    def list_items(self, block: ListBlock, *, nested: bool = False) -> list[Utterance]:
         spoken: list[Utterance] = []
         for number, item in enumerate(block.items, block.start):
-            prefix = [f"{number}."] if block.ordered else []
-            spoken += self.say([*prefix, item.text], "item")
+            text = item.text
+            if block.ordered:  # the number is read by the item's own voice
+                text = dataclasses.replace(text, text=f"{number}. {text.text}")
+            spoken += self.say([text], "item")
             if item.sublist is not None:
-                spoken += self.list_items(item.sublist)
-        if spoken:
+                spoken += self.list_items(item.sublist, nested=True)
+        if spoken and not nested:  # the list ends: a paragraph's pause
             last = spoken[-1]
             spoken[-1] = Utterance(last.text, last.lang, PAUSE["paragraph"])
         return spoken
