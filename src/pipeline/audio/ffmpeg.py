@@ -27,7 +27,9 @@ def ffmpeg() -> str:
 def run(*args: str | Path) -> str:
     """Run ffmpeg quietly with ``args``; return its standard error (where it reports)."""
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-y", *map(str, args)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # errors="replace": ffmpeg prints tags byte-truncated, which can split a character
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                            check=False)
     if result.returncode != 0:
         last = result.stderr.strip().splitlines()[-1:] or ["no message"]
         raise PipelineError(f"ffmpeg failed: {last[0]}")
