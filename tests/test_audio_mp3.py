@@ -19,7 +19,7 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from conftest import FIXTURES
-from pipeline.audio import ffmpeg, mp3
+from pipeline.audio import ffmpeg, loudness, mp3, tags
 from pipeline.audio.lexicon import Lexicon
 from pipeline.audio.narration import narrate
 from pipeline.cli import main
@@ -249,13 +249,13 @@ def test_band_limited_chain_keeps_mp3_peaks_under_the_limit(tmp_path: Path) -> N
     """Clicks that a plain gain + MP3 encode would push over 0 dBTP stay under -1 dBTP."""
     source = tmp_path / "clicks.pcm"
     source.write_bytes(clicks())
-    gain = mp3.LOUDNESS - mp3.loudness(source, raw=True)
+    gain = loudness.LOUDNESS - loudness.loudness(source, raw=True)
     plain = tmp_path / "plain.mp3"
     ffmpeg.run("-f", "s16le", "-ar", "22050", "-ac", "1", "-i", source, "-af",
                f"volume={gain:.2f}dB", "-c:a", "libmp3lame", "-b:a", "64k", plain)
     assert ebur128(plain)[1] > -1.0  # without the chain, this signal is over the limit
     limited = tmp_path / "limited.mp3"
-    mp3.encode(source, limited, gain_db=gain)
+    loudness.encode(source, limited, gain_db=gain)
     assert ebur128(limited)[1] <= -1.0
 
 
@@ -265,13 +265,13 @@ def test_true_peak_is_held_when_mp3_overshoots(tmp_path: Path,
     down and the book ends under -1 dBTP, at -16 LUFS."""
     source = tmp_path / "clicks.pcm"
     source.write_bytes(clicks())
-    monkeypatch.setattr(mp3, "CEILING", 0.0)
+    monkeypatch.setattr(loudness, "CEILING", 0.0)
     first = tmp_path / "first.mp3"
-    mp3.encode(source, first, gain_db=mp3.LOUDNESS - mp3.loudness(source, raw=True),
-               ceiling_db=mp3.CEILING)
+    loudness.encode(source, first, gain_db=loudness.LOUDNESS - loudness.loudness(source, raw=True),
+               ceiling_db=loudness.CEILING)
     assert ebur128(first)[1] > -1.0  # the case this test is about
     target = tmp_path / "book.mp3"
-    reported = mp3.encode_normalised(source, target)
+    reported = loudness.encode_normalised(source, target)
     integrated, true_peak = ebur128(target)
     assert true_peak <= -1.0
     assert -17.0 <= integrated <= -15.0
@@ -319,24 +319,25 @@ LONG_TITLE = "बैक्लोफ़ेन के उपयोग के ज�
 def test_long_chapter_titles_fit_what_ffmpeg_can_read() -> None:
     """A chapter title over 127 bytes is shortened at a word; a short one is untouched."""
     assert len(LONG_TITLE.encode()) > 127
-    encoding, title = mp3.chapter_title(LONG_TITLE)
+    encoding, title = tags.chapter_title(LONG_TITLE)
     size = 1 + len(title.encode("utf-8" if encoding == 3 else "utf-16"))
-    assert size <= mp3.SUBFRAME_LIMIT
+    assert size <= tags.SUBFRAME_LIMIT
     assert title.endswith(" …") and LONG_TITLE.startswith(title.removesuffix(" …"))
-    assert mp3.chapter_title("Key points") == (3, "Key points")
+    assert tags.chapter_title("Key points") == (3, "Key points")
 
 
 def test_ffprobe_lists_every_chapter_of_a_book_with_long_titles(tmp_path: Path) -> None:
     """ffmpeg drops v2.4 chapters whose title frame is 128 bytes or more; none is dropped."""
     pcm = tmp_path / "silence.pcm"
-    pcm.write_bytes(bytes(2 * mp3.RATE * 3))
+    pcm.write_bytes(bytes(2 * loudness.RATE * 3))
     book = tmp_path / "book.mp3"
-    mp3.encode(pcm, book, gain_db=0.0)
-    marks = [mp3.ChapterMark(title, n * mp3.RATE, (n + 1) * mp3.RATE)
+    loudness.encode(pcm, book, gain_db=0.0)
+    marks = [tags.ChapterMark(title, n * loudness.RATE, (n + 1) * loudness.RATE)
              for n, title in enumerate(["Opening", LONG_TITLE, LONG_TITLE + " 2"])]
-    tags = mp3.Tags(title="T", lang="hi", authors=("A",), publisher="P", disclaimer="D",
-                    credits="C", published=None, review_status="unreviewed")
-    mp3.tag_book(book, tags, marks)
+    book_tags = tags.Tags(title="T", lang="hi", authors=("A",), publisher="P",
+                          disclaimer="D", credits="C", published=None,
+                          review_status="unreviewed")
+    tags.tag_book(book, book_tags, marks)
     chapters = ffprobe(book, "-show_chapters")["chapters"]
     assert [c["start_time"] for c in chapters] == ["0.000000", "1.000000", "2.000000"]
     assert chapters[1]["tags"]["title"].endswith("…")

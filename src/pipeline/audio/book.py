@@ -12,9 +12,11 @@ from pipeline.audio.cache import SegmentCache
 from pipeline.audio.engines import Engine
 from pipeline.audio.ffmpeg import use_for_pydub
 from pipeline.audio.lexicon import Lexicon, read_lexicon
-from pipeline.audio.mp3 import RATE, Tags, assemble, write_book
+from pipeline.audio.loudness import RATE
+from pipeline.audio.mp3 import assemble, write_book
 from pipeline.audio.narration import narrate, speakable
 from pipeline.audio.synthesis import Tally, speak
+from pipeline.audio.tags import Tags
 from pipeline.config import Config
 from pipeline.locales import to_gettext
 from pipeline.model import Document

@@ -1,0 +1,124 @@
+"""ID3v2.4 tags for the book and its tracks (mutagen): title, language, authors,
+publisher, the disclaimer as the comment, the image credits, and the chapters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pycountry
+from mutagen.id3 import (
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TDRL,
+    TIT2,
+    TLAN,
+    TPE1,
+    TPUB,
+    TRCK,
+    TXXX,
+    CTOCFlags,
+)
+
+from pipeline.audio.id3order import order_chapters
+from pipeline.audio.loudness import RATE
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    title: str
+    lang: str  # gettext name
+    authors: tuple[str, ...]
+    publisher: str
+    disclaimer: str
+    credits: str
+    published: dt.date | None
+    review_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterMark:
+    title: str
+    start: int  # samples at RATE
+    end: int
+
+    @property
+    def start_ms(self) -> int:
+        return self.start * 1000 // RATE
+
+    @property
+    def end_ms(self) -> int:
+        return self.end * 1000 // RATE
+
+
+def iso639_2(lang: str) -> str:
+    """The three-letter ISO 639-2 code ID3 wants in TLAN (``zh_Hans`` -> ``zho``)."""
+    language = pycountry.languages.get(alpha_2=lang.split("_")[0])
+    return str(language.alpha_3) if language is not None else "und"
+
+
+def _common_frames(tags: Tags) -> ID3:
+    language = iso639_2(tags.lang)
+    id3 = ID3()
+    id3.add(TLAN(encoding=3, text=[language]))
+    id3.add(TPE1(encoding=3, text=[", ".join(tags.authors) or tags.publisher]))
+    id3.add(TPUB(encoding=3, text=[tags.publisher]))
+    id3.add(COMM(encoding=3, lang=language, desc="", text=[tags.disclaimer]))
+    id3.add(COMM(encoding=3, lang=language, desc="Image credits", text=[tags.credits]))
+    id3.add(TXXX(encoding=3, desc="Review status", text=[tags.review_status]))
+    if tags.published is not None:
+        id3.add(TDRL(encoding=3, text=[tags.published.isoformat()]))
+    return id3
+
+
+def tag_book(path: Path, tags: Tags, marks: Sequence[ChapterMark]) -> None:
+    """ID3v2.4 for the whole book, with a CTOC and one CHAP per chapter in time order."""
+    id3 = _common_frames(tags)
+    id3.add(TIT2(encoding=3, text=[tags.title]))
+    ids = [f"ch{number:02d}" for number in range(len(marks))]
+    id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                 child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[tags.title])]))
+    for element_id, mark in zip(ids, marks, strict=True):
+        encoding, title = chapter_title(mark.title)
+        id3.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
+                     sub_frames=[TIT2(encoding=encoding, text=[title])]))
+    id3.save(path, v2_version=4)
+    order_chapters(path)
+
+
+SUBFRAME_LIMIT: Final = 127  # bytes: see chapter_title
+
+
+def chapter_title(title: str) -> tuple[int, str]:
+    """A chapter's title frame (ID3 text encoding, text) that every reader can read.
+
+    ffmpeg (5.1, and players built on it) reads the size of a frame inside a CHAP as a
+    plain integer, but ID3v2.4 writes it syncsafe; the two agree below 128 bytes, so a
+    longer title makes ffmpeg drop the chapter. The shorter of UTF-8 and UTF-16 is
+    used (UTF-16 is smaller for Devanagari and CJK), and a title still too long is
+    cut at a word with an ellipsis. The full title stays on the section's own track.
+    """
+    def size(encoding: int, text: str) -> int:
+        return 1 + len(text.encode("utf-8" if encoding == 3 else "utf-16"))
+
+    words = title.split(" ")
+    for count in range(len(words), 0, -1):
+        text = " ".join(words[:count]) + ("" if count == len(words) else " …")
+        encoding = min((3, 1), key=lambda e: size(e, text))
+        if size(encoding, text) <= SUBFRAME_LIMIT:
+            return encoding, text
+    return 1, title[:40] + "…"
+
+
+def tag_track(path: Path, tags: Tags, mark: ChapterMark, number: int, total: int) -> None:
+    id3 = _common_frames(tags)
+    id3.add(TIT2(encoding=3, text=[mark.title]))
+    id3.add(TALB(encoding=3, text=[tags.title]))
+    id3.add(TRCK(encoding=3, text=[f"{number}/{total}"]))
+    id3.save(path, v2_version=4)
