@@ -19,7 +19,7 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from conftest import FIXTURES
-from pipeline.audio import ffmpeg, loudness, mp3, tags
+from pipeline.audio import ffmpeg, loudness, tags
 from pipeline.audio.lexicon import Lexicon
 from pipeline.audio.narration import narrate
 from pipeline.cli import main
