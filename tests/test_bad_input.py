@@ -46,13 +46,18 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture
-def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the built small project, with its own outputs and cache."""
+def _fresh_copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of a built project, with its own outputs and speech cache."""
     project = tmp_path / "project"
-    shutil.copytree(built_once, project)
+    shutil.copytree(template, project)
     monkeypatch.setenv("PIPELINE_CACHE", str(project / ".cache"))
     return project
+
+
+@pytest.fixture
+def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the built small project."""
+    return _fresh_copy(built_once, tmp_path, monkeypatch)
 
 
 def _fails_cleanly(project: Path, result: Result, before: dict[str, str], *, where: str,
@@ -209,10 +214,7 @@ def real_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def real_project(real_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(real_once, project)
-    monkeypatch.setenv("PIPELINE_CACHE", str(project / ".cache"))
-    return project
+    return _fresh_copy(real_once, tmp_path, monkeypatch)
 
 
 def _start_audio(project: Path) -> subprocess.Popen[str]:
