@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, SHARED_SEED
 from pipeline.errors import PipelineError
 from pipeline.model import Figure, Heading, ListBlock, Paragraph, Role, iter_segments
 from pipeline.source import parse, parse_file
@@ -40,6 +40,11 @@ def _plain(markdown: str) -> str:
 @pytest.fixture(scope="module")
 def baclofen() -> object:
     return parse_file(ROOT / "source" / "baclofen.md")
+
+
+@pytest.mark.skipif(not SHARED_SEED.exists(), reason="no ../shared beside this clone")
+def test_the_seed_copy_is_the_shared_seed() -> None:
+    assert SEED.read_bytes() == SHARED_SEED.read_bytes()
 
 
 def test_every_seed_sentence_is_in_the_model(baclofen) -> None:  # type: ignore[no-untyped-def]
