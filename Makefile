@@ -18,7 +18,9 @@ SOURCE_LANG := $(subst -,_,$(firstword $(shell sed -n 's/^lang:[[:space:]]*//p' 
                  $(wildcard $(SOURCE)/*.md))))
 CATALOG_LANGS := $(foreach s,$(SLUGS),$(patsubst $(LOCALES)/%/LC_MESSAGES/$(s).po,%,\
                    $(wildcard $(LOCALES)/*/LC_MESSAGES/$(s).po)))
-LANGS ?= $(sort $(SOURCE_LANG) $(CATALOG_LANGS))
+# The source language first: its Piper book is the longest job, so under -j2 it
+# starts at once and the other languages build beside it.
+LANGS ?= $(SOURCE_LANG) $(filter-out $(SOURCE_LANG),$(sort $(CATALOG_LANGS)))
 
 CORE_CODE  := $(wildcard src/pipeline/*.py)
 PRINT_CODE := $(CORE_CODE) $(wildcard src/pipeline/print/*)
@@ -30,7 +32,7 @@ MP3S := $(foreach l,$(LANGS),$(foreach s,$(SLUGS),$(OUTPUT)/$(l)/$(s).mp3))
 .PHONY: all setup pdf audio test lint pot update-po check report bench clean distclean
 .DELETE_ON_ERROR:
 
-all: setup $(PDFS) $(MP3S)
+all: setup $(MP3S) $(PDFS)
 
 pdf: $(PDFS)
 audio: $(MP3S)

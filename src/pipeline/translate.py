@@ -104,14 +104,14 @@ def translate(document: Document, po: polib.POFile | None, labels_po: polib.POFi
               *, lang: str) -> Document:
     """``document`` for ``lang`` (gettext name); missing translations fall back to the source."""
     tag = to_bcp47(lang)
-
     entries, label_entries = index(po), index(labels_po)
 
     def apply(segment: Segment, context: str | None = None, catalog: Index = entries
               ) -> Segment:
         entry = find_entry(catalog, segment, context)
-        if entry is None or not usable(entry):
+        if not usable(entry):
             return segment
+        assert entry is not None
         return dataclasses.replace(segment, text=" ".join(entry.msgstr.split()), lang=tag)
 
     labels = Labels(**{field.name: apply(getattr(document.labels, field.name), field.name,
