@@ -189,11 +189,11 @@ def write_catalog(po: polib.POFile, path: Path) -> None:
     atomic_write(path, (str(po) + "\n").encode("utf-8"))
 
 
-def read_catalog(path: Path) -> polib.POFile:
+def read_catalog(path: Path, *, msgfmt_passed: bool = False) -> polib.POFile:
     """Read a ``.po``/``.pot`` file; anything malformed is a ``PipelineError`` at its line.
 
-    GNU msgfmt judges the syntax first: polib alone accepts some broken files
-    (an unterminated string is silently cut short).
+    GNU msgfmt judges the syntax first (skipped when the caller has just run it):
+    polib alone accepts some broken files (an unterminated string is cut short).
     """
     try:
         text = path.read_bytes().decode("utf-8")
@@ -202,7 +202,7 @@ def read_catalog(path: Path) -> polib.POFile:
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise PipelineError("not UTF-8: catalogs must be saved as UTF-8", path, line) from None
-    problems = msgfmt_problems(path, strict=False)
+    problems = [] if msgfmt_passed else msgfmt_problems(path, strict=False)
     if problems:
         raise problems[0]
     try:

@@ -94,7 +94,7 @@ def check_catalog(path: Path, roles: dict[tuple[str | None, str], Role]) -> list
     if problems:
         return problems
     try:
-        po = read_catalog(path)
+        po = read_catalog(path, msgfmt_passed=True)
     except PipelineError as error:
         return [error]
     return entry_problems(path, po, roles, CHECKERS)

@@ -6,6 +6,7 @@ one entry per label with the label's name as ``msgctxt``.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -42,6 +43,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
 _PATH: Final = "src/pipeline/labels.py"
 
 
+@cache
 def english_labels() -> Labels:
     """The labels in English, each a segment with role ``label`` pointing at its line here."""
     lines = Path(__file__).read_text(encoding="utf-8").splitlines()

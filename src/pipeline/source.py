@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -111,7 +112,7 @@ class _BodyParser:
         assert node.map is not None
         return self.first_line + node.map[0] + offset
 
-    def fail(self, node: SyntaxTreeNode, message: str, offset: int = 0) -> PipelineError:
+    def fail(self, node: SyntaxTreeNode, message: str, offset: int = 0) -> NoReturn:
         raise PipelineError(message, self.path, self.line(node, offset))
 
     def segment(self, node: SyntaxTreeNode, role: Role) -> Segment:
@@ -145,7 +146,7 @@ class _BodyParser:
             return figure if figure is not None else Paragraph(self.segment(node, Role.PARAGRAPH))
         if node.type in ("bullet_list", "ordered_list"):
             return self.list_block(node, depth=0)
-        raise self.fail(node, f"unsupported Markdown ({node.type})")
+        self.fail(node, f"unsupported Markdown ({node.type})")
 
     def heading(self, node: SyntaxTreeNode) -> Heading:
         level = int(node.tag[1])
@@ -197,7 +198,6 @@ class _BodyParser:
         credit = self.credits.get(src)
         if credit is None:
             self.fail(node, f"image '{src}' has no entry in image_credits")
-        assert credit is not None
         caption = _plain(str(image.attrs.get("title") or ""))
         lang = self.front.lang
         return Figure(

@@ -57,7 +57,6 @@ class Page:
 
     html: str
     stylesheets: tuple[str, ...]
-    title: str
 
 
 def render(document: Document, options: PrintOptions) -> Page:
@@ -91,7 +90,7 @@ def render(document: Document, options: PrintOptions) -> Page:
     page = _page_css(options.paper, title, _css_counter_text(document.labels.page_of.text),
                      rtl=rtl)
     large_print = (TEMPLATES / "large-print.css").read_text(encoding="utf-8")
-    return Page(html, (_font_faces(), page, large_print), title)
+    return Page(html, (_font_faces(), page, large_print))
 
 
 def _font_faces() -> str:
