@@ -2,6 +2,7 @@
 # make test   set up and run the tests
 #
 # Overridable: SOURCE=source LOCALES=locales OUTPUT=output LANGS="en es ..."
+# (default LANGS: the source language and every language whose catalog is ready)
 
 SOURCE  ?= source
 LOCALES ?= locales
@@ -12,30 +13,37 @@ PYTHON  ?= python3
 STAMP    := $(VENV)/.installed
 PIPELINE := $(VENV)/bin/pipeline --source $(SOURCE) --locales $(LOCALES) --output $(OUTPUT)
 
-SLUGS := $(sort $(basename $(notdir $(wildcard $(SOURCE)/*.md))))
-# The source language, read from the front matter without needing the venv.
-SOURCE_LANG := $(subst -,_,$(firstword $(shell sed -n 's/^lang:[[:space:]]*//p' \
-                 $(wildcard $(SOURCE)/*.md))))
-CATALOG_LANGS := $(foreach s,$(SLUGS),$(patsubst $(LOCALES)/%/LC_MESSAGES/$(s).po,%,\
-                   $(wildcard $(LOCALES)/*/LC_MESSAGES/$(s).po)))
-# The source language first: its Piper book is the longest job, so under -j2 it
-# starts at once and the other languages build beside it.
-LANGS ?= $(SOURCE_LANG) $(filter-out $(SOURCE_LANG),$(sort $(CATALOG_LANGS)))
+# The unit list (one file per article, language and format, with everything it reads)
+# comes from the builders themselves: `pipeline units --make` writes it as Make rules,
+# regenerated whenever the articles, catalogs, code or these variables change.
+MAKEDIR := $(OUTPUT)/.make
+UNITS_MK := $(MAKEDIR)/units.mk
+UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
+                 $(LOCALES)/*/LC_MESSAGES/*.po src/pipeline/*.py src/pipeline/*/builder.py \
+                 pipeline.toml))
+LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
+# Rewritten only when its text changes, so that a different LANGS or a deleted catalog
+# (which no timestamp shows) still regenerates the unit list.
+UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(LANG_OPTIONS) : $(UNIT_INPUTS)
+$(shell mkdir -p $(MAKEDIR) && (echo '$(UNITS_KEY)' | cmp -s - $(MAKEDIR)/key \
+          || echo '$(UNITS_KEY)' > $(MAKEDIR)/key))
 
-CORE_CODE  := $(wildcard src/pipeline/*.py)
-PRINT_CODE := $(CORE_CODE) $(wildcard src/pipeline/print/*)
-AUDIO_CODE := $(CORE_CODE) $(wildcard src/pipeline/audio/*) $(wildcard pipeline.toml)
-
-PDFS := $(foreach l,$(LANGS),$(foreach s,$(SLUGS),$(OUTPUT)/$(l)/$(s).pdf))
-MP3S := $(foreach l,$(LANGS),$(foreach s,$(SLUGS),$(OUTPUT)/$(l)/$(s).mp3))
-
-.PHONY: all setup pdf audio test lint pot update-po check report bench clean distclean
+.PHONY: all setup test lint pot update-po check report bench clean distclean
 .DELETE_ON_ERROR:
 
-all: setup $(MP3S) $(PDFS)
+all: setup units
 
-pdf: $(PDFS)
-audio: $(MP3S)
+# Make reads the unit list, making it first if needed; not for goals that need no units.
+NO_UNITS := setup lint test bench clean distclean pot update-po check report
+ifneq ($(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all)),)
+include $(UNITS_MK)
+endif
+
+.PHONY: units
+units: $(UNITS)
+
+$(UNITS_MK): $(MAKEDIR)/key $(UNIT_INPUTS) | $(STAMP)
+	$(PIPELINE) units --make $(LANG_OPTIONS) > $@.tmp && mv $@.tmp $@
 
 # --- set-up -----------------------------------------------------------------
 
@@ -47,22 +55,6 @@ $(STAMP): pyproject.toml tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
-
-# --- outputs: one rule per language and article ------------------------------
-
-# $(1) language, $(2) slug: what a build of that pair reads.
-inputs = $(SOURCE)/$(2).md $(wildcard $(SOURCE)/images/*) \
-         $(wildcard $(LOCALES)/$(1)/LC_MESSAGES/$(2).po $(LOCALES)/$(1)/LC_MESSAGES/pipeline.po)
-
-define output_rules
-$(OUTPUT)/$(1)/$(2).pdf: $(call inputs,$(1),$(2)) $(PRINT_CODE) | $(STAMP)
-	$(PIPELINE) pdf --lang $(1) $(2)
-
-$(OUTPUT)/$(1)/$(2).mp3: $(call inputs,$(1),$(2)) $(wildcard $(LOCALES)/$(1)/lexicon.tsv) \
-                         $(AUDIO_CODE) | $(STAMP)
-	$(PIPELINE) audio --lang $(1) $(2)
-endef
-$(foreach l,$(LANGS),$(foreach s,$(SLUGS),$(eval $(call output_rules,$(l),$(s)))))
 
 # --- translation workflow -----------------------------------------------------
 

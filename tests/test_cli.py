@@ -58,5 +58,5 @@ def test_usage_errors_exit_2() -> None:
 def test_every_stage_has_a_subcommand() -> None:
     result = run_cli("--help")
     for command in ("extract", "init", "update", "check", "report", "pdf", "audio", "build",
-                    "parse"):
+                    "units", "parse"):
         assert command in result.out

@@ -1,80 +1,153 @@
-"""Building the outputs: each article, in each language, as PDF and/or MP3.
+"""Building the outputs: each article, in each language, in each format (a builder).
 
-The stages meet here and only here: source -> translate -> {print, audio} -> output.
+The stages meet here and only here: source -> translate -> builders -> output.
+``units`` lists what a build makes, one (article, language, format) at a time, with
+every file each one reads: Make's rules are generated from it (``pipeline units``),
+so there is no second, hand-kept list of dependencies to drift.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from pipeline.catalog import Catalogs, creation_date
+import pipeline
+from pipeline import builders
+from pipeline.builders import Job
+from pipeline.catalog import Catalogs, read_catalog
 from pipeline.config import Config
-from pipeline.errors import PipelineError
+from pipeline.labels import DOMAIN as LABELS_DOMAIN
 from pipeline.locales import check_locale, to_gettext
 from pipeline.model import Document
-from pipeline.output import exclusive
-from pipeline.translate import load_translation
+from pipeline.translate import load_translation, unready
 from pipeline.workflow import documents
+
+PACKAGE = Path(pipeline.__file__).parent
 
 
 def languages(config: Config, document: Document, chosen: Sequence[str] | None) -> list[str]:
-    """The languages to build: those asked for, or the source's plus every catalog's."""
+    """The languages to build: those asked for, or the source's plus every catalog's that
+    is ready (a language not ready yet is left out with a notice; asked for, it fails)."""
     if chosen:
         return [check_locale(lang) for lang in chosen]
     source = to_gettext(document.lang)
-    return [source, *(lang for lang in Catalogs(config.locales, document.slug).languages()
-                      if lang != source)]
+    catalogs = Catalogs(config.locales, document.slug)
+    ready = [source]
+    for lang in catalogs.languages():
+        if lang == source:
+            continue
+        reason = unready(document, read_catalog(catalogs.catalog(lang)), config.threshold)
+        if reason:
+            print(f"{catalogs.catalog(lang)}: notice: {reason}, so '{lang}' is left out "
+                  f"(name it with --lang / LANGS to see the error)", file=sys.stderr)
+            continue
+        ready.append(lang)
+    return ready
 
 
-def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None, *, pdf: bool,
-          audio: bool) -> None:
-    """Build the asked-for outputs; a language below its coverage threshold stops the build."""
+def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
+          formats: Sequence[str]) -> None:
+    """Build ``formats`` of each article in each language, one line per file made."""
+    chosen = [builders.load(name) for name in formats]
     for document in documents(config, slugs):
         for lang in languages(config, document, langs):
-            translated = load_translation(config, document, lang)
-            if pdf:
-                build_pdf(config, translated, lang)
-            if audio:
-                build_audio(config, translated, lang)
+            job = Job(config, document, load_translation(config, document, lang), lang)
+            for builder in chosen:
+                if builder.translations_only and lang == to_gettext(document.lang):
+                    continue
+                started = time.perf_counter()
+                summary = builder.build(job)
+                print(f"{builder.name}: {lang} {document.slug} -> {summary}; "
+                      f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
-def build_pdf(config: Config, document: Document, lang: str) -> None:
-    from pipeline.print.html import PrintOptions, paper_for, render
-    from pipeline.print.pdf import write_pdf
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One file to make: an article in one language and one format, and what it reads."""
 
-    started = time.perf_counter()
-    target = config.output / lang / f"{document.slug}.pdf"
+    slug: str
+    lang: str
+    format: str
+    target: Path
+    inputs: tuple[Path, ...]  # source, images, catalogs, lexicons
+    code: tuple[Path, ...]  # the pipeline's own files that make it
+    needs: tuple[Path, ...]  # other units' targets
+
+    def command(self) -> list[str]:
+        """The arguments of ``pipeline`` that make this unit."""
+        return ["build", "--format", self.format, "--lang", self.lang, self.slug]
+
+
+def units(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
+          formats: Sequence[str]) -> list[Unit]:
+    """Every unit of a build, in the order it is best started (formats as listed)."""
+    found = []
+    for document in documents(config, slugs):
+        for lang in languages(config, document, langs):
+            for name in formats:
+                if builders.load(name).translations_only and lang == to_gettext(document.lang):
+                    continue
+                found.append(_unit(config, document, lang, name))
+    return sorted(found, key=lambda unit: formats.index(unit.format))
+
+
+def _unit(config: Config, document: Document, lang: str, name: str) -> Unit:
+    builder = builders.load(name)
+    catalogs = Catalogs(config.locales, document.slug)
+    images = (config.source / figure.src for figure in document.figures())
+    catalog_files = (catalogs.catalog(lang), catalogs.catalog(lang, LABELS_DOMAIN))
+    inputs = [Path(document.path), *(p for p in images if p.is_file()),
+              *(p for p in catalog_files if p.is_file()),
+              *builder.inputs(config, document.slug, lang)]
+    needs = tuple(config.output / lang / f"{document.slug}{builders.load(need).suffix}"
+                  for need in builder.needs)
+    target = config.output / lang / f"{document.slug}{builder.suffix}"
+    return Unit(document.slug, lang, name, target, tuple(inputs), tuple(_code(builder.code)),
+                needs)
+
+
+def _code(packages: Sequence[str]) -> Iterator[Path]:
+    """The pipeline's own files a builder runs: the core modules and its subpackages."""
+    yield from sorted(PACKAGE.glob("*.py"))
+    for package in packages:
+        yield from sorted(p for p in (PACKAGE / package).rglob("*")
+                          if p.is_file() and "__pycache__" not in p.parts)
+
+
+def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
+    """The units as Make rules; recipes use the Makefile's ``$(PIPELINE)`` and ``$(STAMP)``."""
+    lines = ["# Generated by `pipeline units --make` from the builders: do not edit."]
+    for name in formats:
+        of_format = [u for u in found if u.format == name]
+        code = of_format[0].code if of_format else ()
+        lines += [f"CODE_{name} := " + " ".join(_relative(p) for p in code),
+                  f"UNITS_{name} := " + " ".join(_relative(u.target) for u in of_format),
+                  f".PHONY: {name}", f"{name}: $(UNITS_{name})"]
+    lines.append("UNITS := " + " ".join(f"$(UNITS_{name})" for name in formats))
+    for unit in found:
+        prerequisites = " ".join(_relative(p) for p in (*unit.inputs, *unit.needs))
+        lines += ["", f"{_relative(unit.target)}: {prerequisites} $(CODE_{unit.format}) "
+                      "| $(STAMP)",
+                  "\t$(PIPELINE) " + " ".join(unit.command())]
+    return "\n".join(lines) + "\n"
+
+
+def units_json(found: Sequence[Unit]) -> list[dict[str, object]]:
+    return [{"article": u.slug, "lang": u.lang, "format": u.format,
+             "target": _relative(u.target), "inputs": [_relative(p) for p in u.inputs],
+             "code": [_relative(p) for p in u.code],
+             "needs": [_relative(p) for p in u.needs], "command": u.command()}
+            for u in found]
+
+
+def _relative(path: Path) -> str:
+    """A path as Make sees it: relative to the working folder when inside it."""
+    absolute = Path(os.path.abspath(path))
     try:
-        paper = paper_for(lang, config.paper)
-    except ValueError as error:
-        raise PipelineError(str(error)) from None
-    page = render(document, PrintOptions(paper=paper, images=config.source,
-                                         created=_reproducible_date()))
-    with exclusive(target, config.cache / "locks"):
-        write_pdf(page, target, base_url=config.source)
-    print(f"pdf: {lang} {document.slug} -> {target} "
-          f"({paper}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
-
-
-def build_audio(config: Config, document: Document, lang: str) -> None:
-    from pipeline.audio.book import narrate_book
-
-    started = time.perf_counter()
-    target = config.output / lang / f"{document.slug}.mp3"
-    with exclusive(target, config.cache / "locks"):
-        book = narrate_book(document, config, target=target,
-                           tracks=config.output / lang / document.slug)
-    voices = ", ".join(f"{code}: {voice}" for code, voice in book.tally.voices.items())
-    print(f"audio: {lang} {document.slug} -> {target}: {book.seconds / 60:.1f} min, "
-          f"{book.chapters} chapters, {book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "
-          f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
-          f"({voices}); {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
-def _reproducible_date() -> dt.datetime | None:
-    """The build date to stamp into outputs: only when SOURCE_DATE_EPOCH asks for one."""
-    return creation_date() if "SOURCE_DATE_EPOCH" in os.environ else None
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import workflow
-from pipeline.build import build
+from pipeline import builders, workflow
+from pipeline.build import build, make_rules, units, units_json
 from pipeline.config import Config, load_settings, make_config
 from pipeline.errors import PipelineError
 from pipeline.locales import check_locale
@@ -73,21 +73,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_pdf(args: argparse.Namespace) -> int:
-    """Build the large-print PDF of each article in each language."""
-    build(_config(args), args.slugs, args.lang, pdf=True, audio=False)
-    return 0
-
-
-def cmd_audio(args: argparse.Namespace) -> int:
-    """Build the narrated MP3 (and per-section tracks) of each article in each language."""
-    build(_config(args), args.slugs, args.lang, pdf=False, audio=True)
-    return 0
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build every output: the PDF and the MP3 of each article in each language."""
-    build(_config(args), args.slugs, args.lang, pdf=True, audio=True)
+    """Build outputs: every format of each article in each language, or those named."""
+    formats = args.format or list(builders.names())
+    for name in formats:
+        builders.load(name)  # an unknown format fails before anything is built
+    build(_config(args), args.slugs, args.lang, formats)
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    """List what a build makes, one file per article, language and format, with its inputs."""
+    formats = args.format or list(builders.names())
+    found = units(_config(args), args.slugs, args.lang, formats)
+    if args.make:
+        sys.stdout.write(make_rules(found, formats))
+    elif args.json:
+        json.dump(units_json(found), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for unit in found:
+            print(f"{unit.target}  ({unit.format}, {len(unit.inputs)} inputs)")
     return 0
 
 
@@ -104,9 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder for the built files (default: output)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, run: Command, *, slugs: bool = False) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=(run.__doc__ or "").splitlines()[0],
-                                  description=run.__doc__)
+    def command(name: str, run: Command, *, slugs: bool = False, about: str | None = None
+                ) -> argparse.ArgumentParser:
+        about = about or run.__doc__ or ""
+        sub = commands.add_parser(name, help=about.splitlines()[0], description=about)
         sub.set_defaults(run=run)
         if slugs:
             sub.add_argument("slugs", nargs="*", metavar="ARTICLE",
@@ -122,22 +129,34 @@ def build_parser() -> argparse.ArgumentParser:
     command("update", cmd_update)
     command("check", cmd_check)
     command("report", cmd_report)
-    pdf = command("pdf", cmd_pdf, slugs=True)
-    pdf.add_argument("--lang", action="append", help="language to build (repeatable; "
-                     "default: the source language and every language with a catalog)")
-    pdf.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
-    audio = command("audio", cmd_audio, slugs=True)
     build = command("build", cmd_build, slugs=True)
-    for sub in (audio, build):
+    build.add_argument("--format", action="append", metavar="NAME",
+                       help=f"format to build (repeatable): {', '.join(builders.names())} "
+                            "(default: all)")
+    # Shortcuts for one format, e.g. `pipeline pdf` = `pipeline build --format pdf`.
+    shortcuts = []
+    for name in builders.names():
+        shortcuts.append(command(name, cmd_build, slugs=True,
+                                 about=f"Build only the {name} of each article in each "
+                                       "language (build --format " + name + ")."))
+        shortcuts[-1].set_defaults(format=[name])
+    listing = command("units", cmd_units, slugs=True)
+    listing.add_argument("--format", action="append", metavar="NAME",
+                         help="only these formats (repeatable; default: all)")
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--make", action="store_true", help="print them as Make rules")
+    shape.add_argument("--json", action="store_true", help="print them as JSON")
+    for sub in (build, *shortcuts, listing):
         sub.add_argument("--lang", action="append", help="language to build (repeatable; "
-                         "default: the source language and every language with a catalog)")
+                         "default: the source language and every language with a catalog "
+                         "that is ready)")
+        sub.add_argument("--threshold", type=float,
+                         help="share of entries that must be translated (default 0.8)")
+    for sub in (build, *shortcuts):
+        sub.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
         sub.add_argument("--engine", help="speech engine for every language: piper, espeak "
                          "or gtts (gtts needs the network; default: piper where a voice "
                          "exists, else espeak)")
-    build.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
-    for sub in (pdf, audio, build):
-        sub.add_argument("--threshold", type=float,
-                         help="share of entries that must be translated (default 0.8)")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="fail when any text would fall back to the source language")
     return parser

@@ -137,16 +137,10 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
     labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
     labels_po = _read_checked(labels_path, lang) if labels_path.is_file() and lang != "en" \
         else None
-    if po is not None:
-        counts = coverage(source, po)
-        where = catalogs.catalog(lang)
-        if not counts.disclaimer_translated:
-            raise PipelineError(f"the disclaimer is not fully translated, so '{lang}' is not "
-                                "built (run 'pipeline check' to see which paragraph)", where)
-        if counts.ratio < config.threshold:
-            raise PipelineError(
-                f"only {counts.ratio:.0%} of entries are translated (threshold "
-                f"{config.threshold:.0%}), so '{lang}' is not built", where)
+    if po is not None and (reason := unready(source, po, config.threshold)):
+        raise PipelineError(f"{reason}, so '{lang}' is not built"
+                            " (run 'pipeline check' to see which entries)",
+                            catalogs.catalog(lang))
     document = translate(source, po, labels_po, lang=lang)
     if config.strict and (missing := fallbacks(document)):
         first = missing[0]
@@ -154,6 +148,17 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
                             f"(--strict), the first: '{first.text[:60]}'", first.location.path,
                             first.location.line)
     return document
+
+
+def unready(source: Document, po: polib.POFile, threshold: float) -> str | None:
+    """Why a catalog cannot be built yet (disclaimer untranslated, too little translated)."""
+    counts = coverage(source, po)
+    if not counts.disclaimer_translated:
+        return "the disclaimer is not fully translated"
+    if counts.ratio < threshold:
+        return (f"only {counts.ratio:.0%} of entries are translated "
+                f"(threshold {threshold:.0%})")
+    return None
 
 
 def _read_checked(path: Path, lang: str) -> polib.POFile:

@@ -1,0 +1,39 @@
+"""The ``audio`` builder: a translated article as a narrated MP3 book with chapters,
+one track per section and a playlist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from pipeline.builders import Job, register
+from pipeline.config import Config
+from pipeline.output import exclusive
+
+
+@register
+class AudioBuilder:
+    name: ClassVar[str] = "audio"
+    suffix: ClassVar[str] = ".mp3"
+    needs: ClassVar[tuple[str, ...]] = ()
+    translations_only: ClassVar[bool] = False
+    code: ClassVar[tuple[str, ...]] = ("audio",)
+
+    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
+        """The pronunciation lexicons (the language's, and English for fallback text)."""
+        lexicons = {config.locales / code / "lexicon.tsv" for code in (lang, "en")}
+        return sorted(path for path in lexicons if path.is_file())
+
+    def build(self, job: Job) -> str:
+        from pipeline.audio.book import narrate_book
+
+        target = job.target(self.suffix)
+        with exclusive(target, job.config.cache / "locks"):
+            book = narrate_book(job.document, job.config, target=target,
+                                tracks=job.folder / job.document.slug)
+        voices = ", ".join(f"{code}: {voice}" for code, voice in book.tally.voices.items())
+        return (f"{target}: {book.seconds / 60:.1f} min, {book.chapters} chapters, "
+                f"{book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "
+                f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
+                f"({voices})")
