@@ -23,6 +23,7 @@ from pipeline.config import Config
 from pipeline.labels import DOMAIN as LABELS_DOMAIN
 from pipeline.locales import check_locale, to_gettext
 from pipeline.model import Document
+from pipeline.resources import Resources
 from pipeline.translate import load_translation, unready
 from pipeline.workflow import documents
 
@@ -54,6 +55,7 @@ def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
     """Build ``formats`` of each article in each language, one line per file made."""
     chosen = [builders.load(name) for name in formats]
     for document in documents(config, slugs):
+        Resources.of(document, config.source)  # an image leading outside fails here, first
         for lang in languages(config, document, langs):
             job = Job(config, document, load_translation(config, document, lang), lang)
             for builder in chosen:

@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polib
 from markdown_it import MarkdownIt
@@ -23,16 +24,33 @@ from pipeline.model import Role
 Checker = Callable[[polib.POEntry, Role | None], str | None]
 
 _MARKDOWN = MarkdownIt("commonmark")
+# Every link and image as written (file:, javascript: and data: ones too), so that a
+# translation cannot hide one from the comparison by using a scheme the renderers drop.
+_MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
+# What a translation may never add: each could make a build read a file or put active
+# content in an output. Links added are refused as well, by the same comparison.
+_ADDED = ("image ", "raw HTML ", "reference definition ")
 
 
 def markup(text: str) -> Counter[str]:
-    """The inline Markdown a text uses: emphasis, strong, and each link by its URL."""
+    """The Markdown a text uses: emphasis, strong, each link and image by its address, raw
+    HTML, and reference definitions (``[label]: url`` lines)."""
     found: Counter[str] = Counter()
-    for token in _MARKDOWN.parseInline(text)[0].children or []:
-        if token.type in ("em_open", "strong_open"):
-            found[token.type.removesuffix("_open")] += 1
-        elif token.type == "link_open":
-            found[f"link to {token.attrGet('href')}"] += 1
+    env: dict[str, Any] = {}
+    for block in _MARKDOWN.parse(text, env):
+        if block.type.startswith("html"):
+            found[f"raw HTML {block.content.strip()[:40]}"] += 1
+        for token in block.children or []:
+            if token.type in ("em_open", "strong_open"):
+                found[token.type.removesuffix("_open")] += 1
+            elif token.type == "link_open":
+                found[f"link to {token.attrGet('href')}"] += 1
+            elif token.type == "image":
+                found[f"image {token.attrGet('src')}"] += 1
+            elif token.type == "html_inline":
+                found[f"raw HTML {token.content[:40]}"] += 1
+    for label, reference in env.get("references", {}).items():
+        found[f"reference definition [{label.lower()}]: {reference['href']}"] += 1
     return found
 
 
@@ -60,7 +78,12 @@ def _compare(what: str, source: Counter[str], target: Counter[str]) -> str | Non
 
 
 def check_markup(entry: polib.POEntry, role: Role | None) -> str | None:
-    return _compare("Markdown markup and links", markup(entry.msgid), markup(entry.msgstr))
+    source, target = markup(entry.msgid), markup(entry.msgstr)
+    added = sorted(key for key in target - source if key.startswith(_ADDED))
+    if added:
+        return (f"the translation adds {'; '.join(added)}: translations may not add images, "
+                "raw HTML, links or reference definitions that the source does not have")
+    return _compare("Markdown markup and links", source, target)
 
 
 def check_numbers(entry: polib.POEntry, role: Role | None) -> str | None:

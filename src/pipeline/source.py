@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -28,6 +28,7 @@ from pipeline.model import (
     Segment,
     SourceLocation,
 )
+from pipeline.resources import image_problem, link_problem
 
 _UNSUPPORTED_BLOCKS = {
     "table": "tables are not supported",
@@ -92,7 +93,16 @@ class _BodyParser:
 
     def parse(self, body: str) -> tuple[tuple[Block, ...], tuple[Paragraph, ...]]:
         markdown = MarkdownIt("commonmark").enable("table")
-        root = SyntaxTreeNode(markdown.parse(body))
+        # See every link and image as written, file: and javascript: ones included, so
+        # that they are refused with their line rather than silently kept as text.
+        markdown.validateLink = lambda url: True  # type: ignore[method-assign]
+        env: dict[str, Any] = {}
+        root = SyntaxTreeNode(markdown.parse(body, env))
+        if env.get("references"):
+            label = next(iter(env["references"]))
+            self.fail_at(_reference_line(body, label),
+                         "reference-style link definitions are not supported: write "
+                         "[text](https://...) where the link is")
         blocks: list[Block] = []
         attribution: list[Paragraph] | None = None
         for index, node in enumerate(root.children):
@@ -115,6 +125,9 @@ class _BodyParser:
     def fail(self, node: SyntaxTreeNode, message: str, offset: int = 0) -> NoReturn:
         raise PipelineError(message, self.path, self.line(node, offset))
 
+    def fail_at(self, body_line: int, message: str) -> NoReturn:
+        raise PipelineError(message, self.path, self.first_line + body_line)
+
     def segment(self, node: SyntaxTreeNode, role: Role) -> Segment:
         """The inline text of a heading or paragraph node, checked and kept as Markdown."""
         inline = node.children[0]
@@ -123,6 +136,8 @@ class _BodyParser:
                 self.fail(node, _UNSUPPORTED_INLINE[child.type], offset)
             if child.type not in _ALLOWED_INLINE:
                 self.fail(node, f"unsupported inline Markdown ({child.type})", offset)
+            if child.type == "link" and (problem := link_problem(str(child.attrs["href"]))):
+                self.fail(node, problem, offset)
         text = _plain(inline.content)
         if not text:
             self.fail(node, f"empty {role}")
@@ -190,6 +205,8 @@ class _BodyParser:
             return None
         image = parts[0]
         src = str(image.attrs.get("src", ""))
+        if problem := image_problem(src):
+            self.fail(node, problem)
         where = SourceLocation(self.path, self.line(node))
         alt = _plain("".join(text.content for text, _ in _inline_nodes(image)
                              if text.type == "text"))
@@ -229,3 +246,12 @@ def _inline_nodes(node: SyntaxTreeNode) -> list[tuple[SyntaxTreeNode, int]]:
 
     walk(node)
     return found
+
+
+def _reference_line(body: str, label: str) -> int:
+    """The 0-based line of the body where the reference definition ``[label]:`` is."""
+    for number, line in enumerate(body.splitlines()):
+        match = re.match(r" {0,3}\[([^\]]+)\]:", line)
+        if match and match.group(1).strip().lower() == label.lower():
+            return number
+    return 0

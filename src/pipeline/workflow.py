@@ -33,6 +33,7 @@ from pipeline.merge import FUZZY, changed, merge
 from pipeline.model import Document
 from pipeline.output import atomic_write
 from pipeline.report import LanguageReport, table
+from pipeline.resources import Resources
 from pipeline.source import parse_file
 from pipeline.translate import coverage, labels_coverage
 
@@ -105,6 +106,7 @@ def check(config: Config) -> tuple[int, list[PipelineError]]:
     problems: list[PipelineError] = []
     checked = 0
     for document in documents(config):
+        Resources.of(document, config.source)  # images must not lead outside the folder
         catalogs = Catalogs(config.locales, document.slug)
         roles = {key: segment.role for key, segment in keyed_segments(document)}
         for lang in catalogs.languages():

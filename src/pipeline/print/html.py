@@ -18,8 +18,10 @@ from markupsafe import Markup, escape
 
 from pipeline.locales import babel_locale, is_rtl, to_gettext
 from pipeline.model import Document, Segment
+from pipeline.resources import Resources
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
+FONTS: Final = Path(atkinson.ROOT) / "files"
 # CLDR supplemental data, <paperSize type="US-Letter" territories="...">; Babel omits it.
 LETTER_TERRITORIES: Final = frozenset(
     ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
@@ -53,10 +55,12 @@ def paper_for(lang: str, override: str | None = None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """What WeasyPrint needs: the HTML and its stylesheets (fonts, page, large print)."""
+    """What WeasyPrint needs: the HTML, its stylesheets (fonts, page, large print) and
+    the only files it may read."""
 
     html: str
     stylesheets: tuple[str, ...]
+    resources: Resources
 
 
 def render(document: Document, options: PrintOptions) -> Page:
@@ -71,6 +75,7 @@ def render(document: Document, options: PrintOptions) -> Page:
     lang = to_gettext(document.lang)
     rtl = is_rtl(lang)
     title = _plain(document.meta.title.text)
+    resources = Resources.of(document, options.images, folders=(FONTS,))
     html = environment.get_template("document.html.j2").render(
         doc=document,
         dir="rtl" if rtl else "ltr",
@@ -82,22 +87,25 @@ def render(document: Document, options: PrintOptions) -> Page:
         kind=lambda block: type(block).__name__,
         inline=lambda segment: _inline(segment),
         attrs=lambda segment: _lang_attrs(segment, document.lang),
-        image_exists=lambda figure: (options.images / figure.src).is_file(),
-        image_uri=lambda figure: (options.images / figure.src).resolve().as_uri(),
+        image_uri=lambda figure: _uri(resources.image(figure)),
         short_url=_short_url,
         colon=_colon(lang),
     )
     page = _page_css(options.paper, title, _css_counter_text(document.labels.page_of.text),
                      rtl=rtl)
     large_print = (TEMPLATES / "large-print.css").read_text(encoding="utf-8")
-    return Page(html, (_font_faces(), page, large_print))
+    return Page(html, (_font_faces(), page, large_print), resources)
+
+
+def _uri(path: Path | None) -> str | None:
+    return path.as_uri() if path is not None else None
 
 
 def _font_faces() -> str:
     """Atkinson Hyperlegible from its PyPI package; Noto comes from the system's fontconfig."""
     faces = []
     for weight, name in ((400, "Regular"), (700, "Bold")):
-        path = Path(atkinson.ROOT) / "files" / f"AtkinsonHyperlegible-{name}.ttf"
+        path = FONTS / f"AtkinsonHyperlegible-{name}.ttf"
         faces.append(f'@font-face {{ font-family: "{atkinson.FAMILY}"; font-weight: {weight}; '
                      f'font-style: normal; src: url("{path.as_uri()}"); }}')
     return "\n".join(faces)
