@@ -34,7 +34,7 @@ $(shell mkdir -p $(MAKEDIR) && (echo '$(UNITS_KEY)' | cmp -s - $(MAKEDIR)/key \
 all: setup units
 
 # Make reads the unit list, making it first if needed; not for goals that need no units.
-NO_UNITS := setup lint test bench clean distclean pot update-po check report
+NO_UNITS := setup lint test bench distributed clean distclean pot update-po check report
 ifneq ($(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all)),)
 include $(UNITS_MK)
 endif
@@ -53,7 +53,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml tools/setup-system.sh
 	@sh tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,distributed]'
 	touch $@
 
 # --- translation workflow -----------------------------------------------------
@@ -82,6 +82,17 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/run.py
+
+# --- many articles, many machines ------------------------------------------------
+
+PROFILE ?= local
+SNAKEMAKE_CONFIG = source=$(SOURCE) locales=$(LOCALES) output=$(OUTPUT) \
+                   pipeline=$(VENV)/bin/pipeline $(if $(LANGS),langs="$(LANGS)")
+
+.PHONY: distributed
+distributed: setup
+	$(VENV)/bin/snakemake --snakefile workflow/Snakefile \
+	    --profile workflow/profiles/$(PROFILE) --config $(SNAKEMAKE_CONFIG)
 
 clean:
 	find $(OUTPUT) -mindepth 1 ! -name .keep -delete

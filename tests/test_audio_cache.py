@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,3 +146,36 @@ def test_real_engine_keys() -> None:
     latin = EspeakEngine(voice="es-419", version="espeak-ng 1.52.0", rate=22050)
     assert cache_key(spanish, "Hola") != cache_key(latin, "Hola")
     assert cache_key(spanish, "Hola") == cache_key(Voice(), "Hola")
+
+
+AUDIO = Audio(bytes(range(256)) * 2000, 22_050)  # half a megabyte: a write takes a while
+
+
+def _write_often(folder: str, key: str, rounds: int) -> None:
+    cache = SegmentCache(Path(folder))
+    for _ in range(rounds):
+        cache.put(key, AUDIO)
+
+
+def test_processes_writing_one_entry_at_once_never_leave_it_damaged(tmp_path: Path) -> None:
+    """Jobs on a cluster share one cache: two writing the same utterance at once, while
+    a third reads it, must never see (or leave) a torn entry."""
+    key = "ab" * 32
+    cache = SegmentCache(tmp_path)
+    writers = [multiprocessing.get_context("fork").Process(
+        target=_write_often, args=(str(tmp_path), key, 150)) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    seen = reads = 0
+    while any(writer.is_alive() for writer in writers):
+        got = cache.get(key)
+        reads += 1
+        if seen:  # once there, an entry is only ever replaced whole, never missing
+            assert got == AUDIO
+        seen += got is not None
+    for writer in writers:
+        writer.join()
+        assert writer.exitcode == 0
+    assert seen > 10 and reads > seen // 2
+    assert cache.get(key) == AUDIO
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key}.pcm"]
