@@ -34,7 +34,7 @@ $(shell mkdir -p $(MAKEDIR) && (echo '$(UNITS_KEY)' | cmp -s - $(MAKEDIR)/key \
 all: setup units
 
 # Make reads the unit list, making it first if needed; not for goals that need no units.
-NO_UNITS := setup lint test bench distributed clean distclean pot update-po check report
+NO_UNITS := setup lint test bench bench-corpus distributed clean distclean pot update-po check report
 ifneq ($(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all)),)
 include $(UNITS_MK)
 endif
@@ -85,14 +85,23 @@ bench: setup
 
 # --- many articles, many machines ------------------------------------------------
 
+# The same units on Snakemake (workflow/Snakefile), with workflow/profiles/$(PROFILE):
+# local, cluster-sim (each submission its own process: the cluster path, tested here),
+# slurm and kubernetes (templates). SNAKEMAKE_ARGS passes more options, e.g. -n.
 PROFILE ?= local
+SNAKEMAKE_ARGS ?=
 SNAKEMAKE_CONFIG = source=$(SOURCE) locales=$(LOCALES) output=$(OUTPUT) \
                    pipeline=$(VENV)/bin/pipeline $(if $(LANGS),langs="$(LANGS)")
 
-.PHONY: distributed
+.PHONY: distributed bench-corpus
 distributed: setup
 	$(VENV)/bin/snakemake --snakefile workflow/Snakefile \
-	    --profile workflow/profiles/$(PROFILE) --config $(SNAKEMAKE_CONFIG)
+	    --profile workflow/profiles/$(PROFILE) --config $(SNAKEMAKE_CONFIG) $(SNAKEMAKE_ARGS)
+
+# make bench-corpus N=10: a library of N articles through make and Snakemake.
+N ?= 10
+bench-corpus: setup
+	N=$(N) $(VENV)/bin/python bench/corpus.py
 
 clean:
 	find $(OUTPUT) -mindepth 1 ! -name .keep -delete

@@ -36,7 +36,8 @@ def _library(root: Path) -> None:
 def _make(root: Path, output: str, *goal: str) -> subprocess.CompletedProcess[str]:
     variables = [f"SOURCE={root / 'source'}", f"LOCALES={root / 'locales'}",
                  f"OUTPUT={root / output}", f"LANGS={LANGS}"]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "MAKEFLAGS": ""}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "MAKEFLAGS": "",
+           "PIPELINE_CACHE": str(ROOT / ".cache")}
     return subprocess.run(["make", "--no-print-directory", *goal, *variables], cwd=ROOT,
                           env=env, capture_output=True, text=True, check=False)
 
@@ -73,3 +74,14 @@ def test_cluster_sim_submits_jobs_as_separate_processes(builds: tuple[Path, str]
     submitted = [line for line in log.splitlines() if "with external jobid 'sim-" in line]
     assert submitted, log[-2000:]
     assert "Submitted group job" in log  # small jobs go several to a submission
+
+
+def test_the_slurm_template_plans_the_same_units(builds: tuple[Path, str]) -> None:
+    """The Slurm profile is a template (no cluster here), but it must plan every unit."""
+    root, _ = builds
+    planned = _make(root, "planned", "distributed", "PROFILE=slurm", "SNAKEMAKE_ARGS=-n")
+    assert planned.returncode == 0, planned.stderr[-2000:]
+    rules = {line.split()[0] for line in planned.stdout.splitlines()
+             if line.startswith(("audio__", "pdf__"))}
+    assert {f"{fmt}__{lang}__{slug}" for fmt in ("audio", "pdf") for lang in LANGS.split()
+            for slug in ("baclofen", "baclofen_copy")} <= rules

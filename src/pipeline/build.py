@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pipeline
@@ -41,7 +42,10 @@ def languages(config: Config, document: Document, chosen: Sequence[str] | None) 
     for lang in catalogs.languages():
         if lang == source:
             continue
-        reason = unready(document, read_catalog(catalogs.catalog(lang)), config.threshold)
+        # Only counted here, so without msgfmt (a library has thousands of catalogs):
+        # the build of the language reads it again, fully checked.
+        catalog = read_catalog(catalogs.catalog(lang), msgfmt_passed=True)
+        reason = unready(document, catalog, config.threshold)
         if reason:
             print(f"{catalogs.catalog(lang)}: notice: {reason}, so '{lang}' is left out "
                   f"(name it with --lang / LANGS to see the error)", file=sys.stderr)
@@ -148,8 +152,11 @@ def units_json(found: Sequence[Unit]) -> list[dict[str, object]]:
 
 def _relative(path: Path) -> str:
     """A path as Make sees it: relative to the working folder when inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
+    return _relative_text(str(path), os.getcwd())
+
+
+@cache  # a library's units share most of their inputs (the code above all)
+def _relative_text(path: str, folder: str) -> str:
+    absolute = os.path.abspath(path)
+    inside = absolute.startswith(folder.rstrip(os.sep) + os.sep)
+    return os.path.relpath(absolute, folder) if inside else absolute
