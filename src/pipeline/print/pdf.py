@@ -13,6 +13,7 @@ from weasyprint.pdf import tags
 from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.output import atomic_path
+from pipeline.print import actualtext, structure
 from pipeline.print.html import Page
 from pipeline.print.unicode_map import repair_empty_unicode_maps
 
@@ -39,6 +40,8 @@ def _with_languages(build: Callable[..., Iterator[Any]]) -> Callable[..., Iterat
 
 
 tags._build_box_tree = _with_languages(tags._build_box_tree)
+actualtext.install()
+structure.install()
 
 
 def write_pdf(page: Page, target: Path, *, base_url: Path) -> None:
