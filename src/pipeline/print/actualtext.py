@@ -169,7 +169,10 @@ def _clusters(glyph_item: Any, font: Any, size: float, text: bytes) -> list[Clus
     """A Pango run's glyph clusters in drawing order, judged against ``font``'s map."""
     item, string = glyph_item.item, glyph_item.glyphs
     count = string.num_glyphs
-    starts = [string.log_clusters[i] for i in range(count)]
+    starts = ffi.unpack(string.log_clusters, count)
+    # (code drawn or None, Pango's advance, x offset) of each glyph, read from C once.
+    glyphs = [(_drawn(font, info.glyph), info.geometry.width, info.geometry.x_offset)
+              for info in (string.glyphs[i] for i in range(count))]
     rtl = item.analysis.level % 2 == 1
     clusters = []
     first = 0
@@ -183,21 +186,21 @@ def _clusters(glyph_item: Any, font: Any, size: float, text: bytes) -> list[Clus
             end = starts[first - 1] if first > 0 else item.length
         else:
             end = starts[last + 1] if last + 1 < count else item.length
-        drawn = [(i, _drawn(font, string.glyphs[i].glyph)) for i in range(first, last + 1)]
-        gids = tuple(gid for _i, gid in drawn if gid is not None)
+        drawn = [(gid, advance, offset) for gid, advance, offset in glyphs[first:last + 1]
+                 if gid is not None]
+        gids = tuple(gid for gid, _advance, _offset in drawn)
         start, end = item.offset + starts[first], item.offset + end
         mapped = [font.to_unicode.get(gid, "") for gid in gids]
         exact = all(mapped) and "".join(mapped) == text[start:end].decode()
         # Right to left, extractors reverse a span's characters as they do a ligature's
         # (poppler does), so there only a wrong map is worth a span.
-        flush = rtl or not gids or _ends_flush(font, size, string.glyphs[max(
-            i for i, gid in drawn if gid is not None)], gids[-1])
+        flush = rtl or not drawn or _ends_flush(font, size, *drawn[-1])
         clusters.append(Cluster(gids, start, end, exact, flush))
         first = last + 1
     return clusters
 
 
-def _ends_flush(font: Any, size: float, info: Any, gid: int) -> bool:
+def _ends_flush(font: Any, size: float, gid: int, advance: int, x_offset: int) -> bool:
     """Whether extractors will read a glyph and the next one as one word.
 
     In thousandths of an em, as WeasyPrint draws it, the glyph starts at its x offset
@@ -207,8 +210,8 @@ def _ends_flush(font: Any, size: float, info: Any, gid: int) -> bool:
     a space if the gap is 0.03 em or more: so a zero-width mark drawn back over its
     base splits a word, a wide glyph with a little extra space after it does not.
     """
-    pen = info.geometry.width * 1000 * FROM_UNITS / size
-    reach = pen - info.geometry.x_offset / size  # from where it is drawn to the next glyph
+    pen = advance * 1000 * FROM_UNITS / size
+    reach = pen - x_offset / size  # from where it is drawn to where the next glyph starts
     short = reach - font.widths.get(gid, reach)  # from where it ends to the next glyph
     return bool(short < GAP or (reach > NEAR and short < FAR))
 

@@ -14,7 +14,7 @@ left as an unreferenced empty dictionary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pydyf
@@ -35,10 +35,21 @@ def _noting_sources(build: Callable[..., Iterator[Any]]) -> Callable[..., Iterat
             # and pages pass their children's elements on).
             if element.reference not in _SOURCES:
                 _SOURCES[element.reference] = (element, (box.element, box.element_tag))
+                if element["S"] == "/TH":
+                    _add_scope(element, box.element.get("scope"))
             yield element
 
     build_noting_sources.wraps = build  # type: ignore[attr-defined]
     return build_noting_sources
+
+
+# HTML's scope attribute -> PDF's /Scope (ISO 32000-1, 14.8.5.7).
+SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
+
+
+def _add_scope(header: Any, scope: str | None) -> None:
+    """Give a table header cell the /Scope WeasyPrint 70 leaves out (PDF/UA-1 7.5)."""
+    header["A"]["Scope"] = SCOPES.get(scope or "col", "/Both")
 
 
 def _merging(add_tags: Callable[..., None]) -> Callable[..., None]:
@@ -63,7 +74,19 @@ def merge_continuations(pdf: Any, sources: Sources) -> int:
         _merge_kids(_resolve(pdf, reference), sources, renamed)
     if renamed:
         _rename_in_parent_tree(_resolve(pdf, root["ParentTree"]), renamed)
+    _drop_empty_headers(element for element, _source in sources.values())
     return len(renamed)
+
+
+def _drop_empty_headers(elements: Iterable[Any]) -> None:
+    """Remove the empty /Headers of cells whose headers are on an earlier page.
+
+    WeasyPrint 70 links cells to headers page by page, so on later pages a cell names
+    none; without /Headers its column header's /Scope names it (PDF/UA-1 7.5).
+    """
+    for element in elements:
+        if element.get("S") == "/TD" and not element["A"].get("Headers", True):
+            del element["A"]["Headers"]
 
 
 def _merge_kids(parent: Any, sources: Sources, renamed: dict[bytes, bytes]) -> None:
