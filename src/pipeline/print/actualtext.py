@@ -7,8 +7,9 @@ and text extraction, copy and paste and screen readers get other text than is pr
 
 After WeasyPrint has drawn a line (``weasyprint.draw.text.draw_first_line``), this
 module reads the same Pango glyph clusters back, finds each cluster whose glyphs, as the
-PDF's font map will state them, do not spell the cluster's characters in order, and
-wraps each run of such glyphs in marked content (ISO 32000-1, 14.9.4)::
+PDF's font map will state them, do not spell the cluster's characters in order (or end
+on a mark drawn back over its base, where extractors would see a word break), and wraps
+each run of such glyphs in marked content (ISO 32000-1, 14.9.4)::
 
     /Span <</MCID 7>> BDC          WeasyPrint's, one per text box: the structure tree
       BT ... [<0041>] TJ

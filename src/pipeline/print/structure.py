@@ -10,6 +10,9 @@ type) is merged into it. Its kids move over (a bare marked-content id from anoth
 becomes a marked-content reference naming that page, ISO 32000-1, 14.7.4.2) and the
 parent tree and link annotations point to the merged element; the emptied duplicate is
 left as an unreferenced empty dictionary.
+
+Tables get the same care: header cells get the ``/Scope`` WeasyPrint leaves out, and
+cells on later pages, which WeasyPrint links to no header at all, fall back on it.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/
 
 
 def _add_scope(header: Any, scope: str | None) -> None:
-    """Give a table header cell the /Scope WeasyPrint 70 leaves out (PDF/UA-1 7.5)."""
+    """Give a table header cell the /Scope WeasyPrint 70 leaves out (PDF/UA-1 7.5); a
+    header without a scope attribute heads its column, as in a header row."""
     header["A"]["Scope"] = SCOPES.get(scope or "col", "/Both")
 
 
