@@ -21,17 +21,34 @@ def test_report_figures_for_a_fixture(project: Path, cli) -> None:  # type: igno
     result = cli("report")
     assert result.code == 0
     report = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
+    readability = [entry.pop("readability") for entry in report]
     assert report == [{
+        "article": "small", "language": "en", "name_en": "English", "name_native": "English",
+        "entries": {"total": 15, "translated": 15, "fuzzy": 0, "untranslated": 0},
+        "words": {"translated": 63, "fuzzy": 0, "untranslated": 0},
+        "percent": 100.0, "disclaimer_translated": True, "review_status": "source",
+        "labels_percent": None,
+    }, {
         "article": "small", "language": "es", "name_en": "Spanish", "name_native": "español",
         "entries": {"total": 15, "translated": 12, "fuzzy": 1, "untranslated": 2},
         "words": {"translated": 52, "fuzzy": 4, "untranslated": 7},
         "percent": 80.0, "disclaimer_translated": False, "review_status": "unreviewed",
         "labels_percent": 100.0,
     }]
-    row = next(line for line in result.out.splitlines() if line.startswith("small"))
-    assert row.split()[:9] == ["small", "es", "Spanish", "(español)", "12", "1", "2",
-                               "52/63", "80.0"]
-    assert "MISSING" in row
+    assert set(readability[0]) == {"sentences", "words", "words_per_sentence", "warning",
+                                   "flesch_kincaid_grade", "smog_index",
+                                   "flesch_reading_ease"}
+    assert set(readability[1]) == {"sentences", "words", "words_per_sentence", "warning",
+                                   "fernandez_huerta", "szigriszt_pazos", "inflesz"}
+    rows = [line.split() for line in result.out.splitlines() if line.startswith("small")]
+    assert rows[1][:9] == ["small", "es", "Spanish", "(español)", "12", "1", "2", "52/63",
+                           "80.0"]
+    assert "MISSING" in rows[1]
+    # The readability table: one row per language, its formulas by name.
+    assert rows[2][:5] == ["small", "en", "Flesch-Kincaid", "grade",
+                           f"{readability[0]['flesch_kincaid_grade']},"]
+    assert rows[3][:4] == ["small", "es", "Fernández-Huerta",
+                           f"{readability[1]['fernandez_huerta']},"]
 
 
 def test_report_on_the_shipped_catalogs_is_complete(tmp_path: Path, cli,  # type: ignore[no-untyped-def]
@@ -39,9 +56,22 @@ def test_report_on_the_shipped_catalogs_is_complete(tmp_path: Path, cli,  # type
     monkeypatch.chdir(ROOT)
     assert cli("--output", tmp_path, "report").code == 0
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert sorted(r["language"] for r in report) == ["ar", "es", "fr", "hi", "zh_Hans"]
-    for row in report:
+    assert [r["language"] for r in report] == ["en", "ar", "es", "fr", "hi", "zh_Hans"]
+    source, *translations = report
+    assert source["review_status"] == "source" and source["percent"] == 100.0
+    grade = source["readability"]["flesch_kincaid_grade"]
+    assert grade > 8 and "above grade 8" in source["readability"]["warning"]
+    for row in translations:
         assert row["percent"] == 100.0 and row["entries"]["fuzzy"] == 0, row
         assert row["disclaimer_translated"] and row["labels_percent"] == 100.0
         assert row["review_status"] == "unreviewed"
     assert {r["name_native"] for r in report} >= {"العربية", "हिन्दी", "中文 (简体)"}
+    measures = {r["language"]: set(r["readability"]) - {"sentences", "words", "warning"}
+                for r in report}
+    assert measures == {
+        "en": {"words_per_sentence", "flesch_kincaid_grade", "smog_index",
+               "flesch_reading_ease"},
+        "es": {"words_per_sentence", "fernandez_huerta", "szigriszt_pazos", "inflesz"},
+        "fr": {"words_per_sentence", "kandel_moles"},
+        **{lang: {"words_per_sentence", "characters_per_word"}
+           for lang in ("ar", "hi", "zh_Hans")}}

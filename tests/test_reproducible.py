@@ -37,11 +37,13 @@ def test_catalogs_are_identical(tmp_path: Path) -> None:
     assert catalogs == _files(second, "locales/**/*.po*")
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_pdfs_are_identical_with_source_date_epoch(tmp_path: Path, lang: str) -> None:
-    first = _clean_build(tmp_path / "a", "pdf", "--lang", lang)
-    second = _clean_build(tmp_path / "b", "pdf", "--lang", lang)
-    pdf = f"output/{lang}/small.pdf"
+@pytest.mark.parametrize(("lang", "kind", "suffix"), [
+    ("en", "pdf", ".pdf"), ("es", "pdf", ".pdf"), ("es", "bilingual", ".bilingual.pdf")])
+def test_pdfs_are_identical_with_source_date_epoch(tmp_path: Path, lang: str, kind: str,
+                                                   suffix: str) -> None:
+    first = _clean_build(tmp_path / "a", kind, "--lang", lang)
+    second = _clean_build(tmp_path / "b", kind, "--lang", lang)
+    pdf = f"output/{lang}/small{suffix}"
     assert (first / pdf).read_bytes() == (second / pdf).read_bytes()
     with pikepdf.open(first / pdf) as document:  # the date is SOURCE_DATE_EPOCH's
         assert str(document.docinfo["/CreationDate"]).startswith("D:20231114221320")

@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/render_pages.py                 # from output/, after `make pdf`
     .venv/bin/python tools/render_pages.py --output /tmp/x --slug baclofen --dpi 60
+    .venv/bin/python tools/render_pages.py --bilingual es  # also es-bilingual-page1.png
 
 At 60 dpi a large-print page is about 500 x 700 pixels and well under 150 KB, small
 enough to keep in the repository as a picture of what each language looks like.
@@ -35,17 +36,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "print",
                         help="folder for the pictures (default: docs/print)")
     parser.add_argument("--dpi", type=int, default=60, help="resolution (default: 60)")
+    parser.add_argument("--bilingual", action="append", default=[], metavar="LANG",
+                        help="also render this language's bilingual PDF (repeatable)")
     args = parser.parse_args(argv)
 
     pdfs = sorted(args.output.glob(f"*/{args.slug}.pdf"))
-    if not pdfs:
-        print(f"{args.output}: no */{args.slug}.pdf; build them first (make pdf)",
-              file=sys.stderr)
+    pdfs += [args.output / lang / f"{args.slug}.bilingual.pdf" for lang in args.bilingual]
+    missing = [pdf for pdf in pdfs if not pdf.is_file()]
+    if not pdfs or missing:
+        print(f"{args.output}: no */{args.slug}.pdf or {', '.join(map(str, missing))}; "
+              "build them first (make pdf bilingual)", file=sys.stderr)
         return 1
     too_big = []
     for pdf in pdfs:
         lang = pdf.parent.name
-        target = args.docs / f"{lang}-page1.png"
+        kind = "-bilingual" if pdf.name.endswith(".bilingual.pdf") else ""
+        target = args.docs / f"{lang}{kind}-page1.png"
         size = render_first_page(pdf, target, dpi=args.dpi)
         print(f"{pdf} -> {target} ({size / 1024:.0f} KB)")
         if size > LIMIT:

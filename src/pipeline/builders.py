@@ -5,8 +5,10 @@ A builder turns one translated article (a ``Job``) into one format's files under
 (``needs``) and which extra inputs and code it depends on, so that the unit list
 (``pipeline units``) and therefore Make's rules come from one place::
 
-    audio   audio/     narrated MP3, tracks, playlist   output/<lang>/<slug>.mp3
-    pdf     print/     large-print PDF/UA-1             output/<lang>/<slug>.pdf
+    audio      audio/  narrated MP3, tracks, playlist   output/<lang>/<slug>.mp3
+    pdf        print/  large-print PDF/UA-1             output/<lang>/<slug>.pdf
+    bilingual  print/  source beside translation,       output/<lang>/<slug>.bilingual.pdf
+                       clear print, PDF/UA-1 (translations only)
 
 Builders are imported only when used: WeasyPrint and onnxruntime take a while to load.
 """
@@ -32,6 +34,7 @@ from pipeline.model import Document
 BUILTIN_BUILDERS: dict[str, str] = {
     "audio": "pipeline.audio.builder",
     "pdf": "pipeline.print.builder",
+    "bilingual": "pipeline.print.builder",
 }
 _LOADED: dict[str, type[Builder]] = {}
 

@@ -1,12 +1,14 @@
-"""Translation coverage per language: a table for people, JSON for tools."""
+"""Translation coverage and readability per language: tables for people, JSON for tools."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.locales import english_name, native_name
+from pipeline.readability import GRADE_LIMIT, LABELS, Readability
 from pipeline.translate import Coverage
 
 
@@ -15,8 +17,9 @@ class LanguageReport:
     slug: str
     lang: str
     coverage: Coverage
-    review_status: str
+    review_status: str  # "source" for the language the article is written in
     labels: Coverage | None
+    readability: Readability | None = None
 
     def as_json(self) -> dict[str, Any]:
         c = self.coverage
@@ -33,6 +36,7 @@ class LanguageReport:
             "disclaimer_translated": c.disclaimer_translated,
             "review_status": self.review_status,
             "labels_percent": round(100 * self.labels.ratio, 1) if self.labels else None,
+            "readability": self.readability.as_json() if self.readability else None,
         }
 
 
@@ -47,7 +51,7 @@ _COLUMNS = ("article", "lang", "language", "translated", "fuzzy", "untransl.", "
 
 
 def table(reports: list[LanguageReport]) -> str:
-    """A plain-text table, one row per article and language."""
+    """Coverage as a plain-text table, one row per article and language."""
     rows = [_COLUMNS]
     for report in reports:
         data = report.as_json()
@@ -60,7 +64,41 @@ def table(reports: list[LanguageReport]) -> str:
             report.review_status,
             "-" if data["labels_percent"] is None else f"{data['labels_percent']:.0f}",
         ))
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+    return _layout(rows)
+
+
+def readability_table(reports: list[LanguageReport]) -> str:
+    """Readability as a plain-text table: each language's formulas, or its counts only."""
+    rows = [("article", "lang", "readability")]
+    for report in reports:
+        if report.readability is not None:
+            rows.append((report.slug, report.lang, describe(report.readability)))
+    return _layout(rows)
+
+
+# Figures that come from a readability formula (the rest are plain counts).
+FORMULAS = ("flesch_kincaid_grade", "smog_index", "flesch_reading_ease", "fernandez_huerta",
+            "szigriszt_pazos", "kandel_moles")
+
+
+def describe(readability: Readability) -> str:
+    """One line: "Flesch-Kincaid grade 10.4, SMOG 12.7 ...; 15.1 words per sentence"."""
+    figures = dict(readability.figures)
+    formulas = [f"{LABELS[name]} {value}" for name, value in readability.figures
+                if name in FORMULAS]
+    if "inflesz" in figures:
+        formulas[-1] += f" (INFLESZ: {figures['inflesz']})"
+    counts = [f"{figures['words_per_sentence']} {LABELS['words_per_sentence']}"]
+    if "characters_per_word" in figures:
+        counts.append(f"{figures['characters_per_word']} {LABELS['characters_per_word']}")
+    text = (", ".join(formulas) + "; " if formulas
+            else "no validated formula, counts only: ") + ", ".join(counts)
+    return f"{text}  WARNING: above grade {GRADE_LIMIT}" if readability.warning else text
+
+
+def _layout(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell, a rule under the first."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell + " " * (width - _width(cell))
                        for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in rows]

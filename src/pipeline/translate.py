@@ -71,6 +71,14 @@ def coverage(document: Document, po: polib.POFile | None) -> Coverage:
     return _count(((segment, None) for segment in iter_segments(document)), index(po))
 
 
+def source_coverage(document: Document) -> Coverage:
+    """The source language's own "coverage": every entry is there, as written."""
+    counts = coverage(document, None)
+    return Coverage(entries=counts.entries, translated=counts.entries, fuzzy=0,
+                    translated_words=counts.untranslated_words, fuzzy_words=0,
+                    untranslated_words=0, disclaimer_translated=True)
+
+
 def labels_coverage(labels: Labels, po: polib.POFile | None) -> Coverage:
     """The same count for the words the outputs add, each looked up by its name."""
     return _count(((getattr(labels, f.name), f.name) for f in dataclasses.fields(Labels)),

@@ -29,13 +29,15 @@ from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.labels import DOMAIN as LABELS_DOMAIN
 from pipeline.labels import english_labels
+from pipeline.locales import to_gettext
 from pipeline.merge import FUZZY, changed, merge
 from pipeline.model import Document
 from pipeline.output import atomic_write
-from pipeline.report import LanguageReport, table
+from pipeline.readability import measure
+from pipeline.report import LanguageReport, readability_table, table
 from pipeline.resources import Resources
 from pipeline.source import parse_file
-from pipeline.translate import coverage, labels_coverage
+from pipeline.translate import coverage, labels_coverage, source_coverage, translate
 
 
 def documents(config: Config, slugs: Sequence[str] = ()) -> list[Document]:
@@ -118,18 +120,32 @@ def check(config: Config) -> tuple[int, list[PipelineError]]:
 
 
 def report(config: Config) -> list[LanguageReport]:
-    """Coverage per article and language: printed as a table and written as JSON."""
+    """Coverage and readability per article and language (the source's first): printed
+    as tables and written as JSON."""
     reports = []
     for document in documents(config):
         catalogs = Catalogs(config.locales, document.slug)
+        source = to_gettext(document.lang)
+        reports.append(LanguageReport(document.slug, source, source_coverage(document),
+                                      "source", None, measure(document, config.cache)))
         for lang in catalogs.languages():
+            if lang == source:
+                continue
             po = read_catalog(catalogs.catalog(lang))
             labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
             labels_po = read_catalog(labels_path) if labels_path.exists() else None
+            translated = translate(document, po, labels_po, lang=lang)
             reports.append(LanguageReport(
                 document.slug, lang, coverage(document, po), review_status(po),
-                labels_coverage(document.labels, labels_po) if labels_po else None))
+                labels_coverage(document.labels, labels_po) if labels_po else None,
+                measure(translated, config.cache)))
     print(table(reports))
+    print()
+    print(readability_table(reports))
+    for item in reports:
+        if item.readability is not None and item.readability.warning:
+            print(f"warning: {item.slug} ({item.lang}): {item.readability.warning}",
+                  file=sys.stderr)
     path = config.output / "report.json"
     atomic_write(path, json.dumps([r.as_json() for r in reports], ensure_ascii=False,
                                   indent=2).encode("utf-8") + b"\n")

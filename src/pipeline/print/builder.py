@@ -1,15 +1,36 @@
-"""The ``pdf`` builder: a translated article as a large-print, tagged PDF/UA-1."""
+"""The print builders: a translated article as a large-print PDF, and beside its source
+as a bilingual clear-print PDF; both tagged PDF/UA-1."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pipeline.builders import Job, register, reproducible_date
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.output import exclusive
+
+if TYPE_CHECKING:
+    from pipeline.print.html import Page, PrintOptions
+
+
+def write(job: Job, suffix: str, render: Callable[[PrintOptions], Page]) -> str:
+    """Lay out the page ``render`` makes on the paper of ``job``'s language; write it."""
+    from pipeline.print.html import PrintOptions, paper_for
+    from pipeline.print.pdf import write_pdf
+
+    target = job.target(suffix)
+    try:
+        paper = paper_for(job.lang, job.config.paper)
+    except ValueError as error:
+        raise PipelineError(str(error)) from None
+    page = render(PrintOptions(paper=paper, images=job.config.source,
+                               created=reproducible_date()))
+    with exclusive(target, job.config.cache / "locks"):
+        write_pdf(page, target, base_url=job.config.source)
+    return f"{target} ({paper})"
 
 
 @register
@@ -24,16 +45,26 @@ class PdfBuilder:
         return ()
 
     def build(self, job: Job) -> str:
-        from pipeline.print.html import PrintOptions, paper_for, render
-        from pipeline.print.pdf import write_pdf
+        from pipeline.print.html import render
 
-        target = job.target(self.suffix)
-        try:
-            paper = paper_for(job.lang, job.config.paper)
-        except ValueError as error:
-            raise PipelineError(str(error)) from None
-        page = render(job.document, PrintOptions(paper=paper, images=job.config.source,
-                                                 created=reproducible_date()))
-        with exclusive(target, job.config.cache / "locks"):
-            write_pdf(page, target, base_url=job.config.source)
-        return f"{target} ({paper})"
+        return write(job, self.suffix, lambda options: render(job.document, options))
+
+
+@register
+class BilingualBuilder:
+    """The source article and its translation side by side, one table row per block."""
+
+    name: ClassVar[str] = "bilingual"
+    suffix: ClassVar[str] = ".bilingual.pdf"
+    needs: ClassVar[tuple[str, ...]] = ()
+    translations_only: ClassVar[bool] = True
+    code: ClassVar[tuple[str, ...]] = ("print",)
+
+    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
+        return ()
+
+    def build(self, job: Job) -> str:
+        from pipeline.print.bilingual import render_bilingual
+
+        return write(job, self.suffix,
+                     lambda options: render_bilingual(job.source, job.document, options))

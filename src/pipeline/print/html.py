@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -16,8 +17,8 @@ from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from pipeline.locales import babel_locale, is_rtl, to_gettext
-from pipeline.model import Document, Segment
+from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
+from pipeline.model import Document, Figure, Segment
 from pipeline.resources import Resources
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -63,45 +64,102 @@ class Page:
     resources: Resources
 
 
-def render(document: Document, options: PrintOptions) -> Page:
-    """The whole document as one HTML page with its large-print stylesheets."""
-    environment = jinja2.Environment(
+@dataclass(frozen=True, slots=True)
+class View:
+    """One language version of the article as the templates show it (``v`` in them)."""
+
+    doc: Document
+    resources: Resources  # the only files it may show: the article's own images
+
+    @property
+    def lang(self) -> str:
+        return to_gettext(self.doc.lang)
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if is_rtl(self.lang) else "ltr"
+
+    @property
+    def title(self) -> str:
+        return _plain(self.doc.meta.title.text)
+
+    @property
+    def name(self) -> str:
+        """The language's name in itself, as a heading: "Español", "हिन्दी"."""
+        name = native_name(self.lang)
+        return name[:1].upper() + name[1:]
+
+    @property
+    def published(self) -> str | None:
+        return _date(self.doc.meta.published, self.lang)
+
+    @property
+    def updated(self) -> str | None:
+        return _date(self.doc.meta.updated, self.lang)
+
+    @property
+    def colon(self) -> str:
+        """What follows a label such as "Written by": a full-width colon in Chinese."""
+        return "：" if babel_locale(self.lang).language in ("zh", "ja") else ": "
+
+    @property
+    def page_label(self) -> str:
+        """"Page {page} of {pages}" in this language, as CSS content."""
+        return _css_counter_text(self.doc.labels.page_of.text)
+
+    def attrs(self, segment: Segment) -> Markup:
+        """``lang`` (and ``dir``) for a segment in another language than this version's."""
+        return _lang_attrs(segment, self.doc.lang)
+
+    def image_exists(self, figure: Figure) -> bool:
+        return self.resources.image(figure) is not None
+
+    def image_uri(self, figure: Figure) -> str:
+        path = self.resources.image(figure)
+        assert path is not None, "image_uri() after image_exists()"
+        return path.as_uri()
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The templates, escaping everything, with the helpers every template uses."""
+    templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    lang = to_gettext(document.lang)
-    rtl = is_rtl(lang)
-    title = _plain(document.meta.title.text)
-    resources = Resources.of(document, options.images, folders=(FONTS,))
-    html = environment.get_template("document.html.j2").render(
-        doc=document,
-        dir="rtl" if rtl else "ltr",
-        title=title,
-        published=_date(document.meta.published, lang),
-        updated=_date(document.meta.updated, lang),
-        created=options.created.strftime("%Y-%m-%dT%H:%M:%SZ") if options.created else None,
-        sections=document.sections(),
-        kind=lambda block: type(block).__name__,
-        inline=lambda segment: _inline(segment),
-        attrs=lambda segment: _lang_attrs(segment, document.lang),
-        image_uri=lambda figure: _uri(resources.image(figure)),
-        short_url=_short_url,
-        colon=_colon(lang),
-    )
-    page = _page_css(options.paper, title, _css_counter_text(document.labels.page_of.text),
-                     rtl=rtl)
-    large_print = (TEMPLATES / "large-print.css").read_text(encoding="utf-8")
-    return Page(html, (_font_faces(), page, large_print), resources)
+    templates.globals.update(kind=lambda block: type(block).__name__, inline=_inline,
+                             short_url=_short_url)
+    return templates
 
 
-def _uri(path: Path | None) -> str | None:
-    return path.as_uri() if path is not None else None
+def created_stamp(options: PrintOptions) -> str | None:
+    """The creation date for the HTML metadata (only when builds are reproducible)."""
+    return options.created.strftime("%Y-%m-%dT%H:%M:%SZ") if options.created else None
 
 
-def _font_faces() -> str:
+def render(document: Document, options: PrintOptions) -> Page:
+    """The whole document as one HTML page with its large-print stylesheets."""
+    view = View(document, resources_for(document, options))
+    html = environment().get_template("document.html.j2").render(
+        v=view, created=created_stamp(options), sections=document.sections())
+    page = page_css(options.paper, view.title, view.page_label, rtl=view.dir == "rtl")
+    return Page(html, (font_faces(), page, stylesheet("large-print.css")), view.resources)
+
+
+def resources_for(document: Document, options: PrintOptions) -> Resources:
+    """What WeasyPrint may read for ``document``: its own images, and our fonts."""
+    return Resources.of(document, options.images, folders=(FONTS,))
+
+
+def stylesheet(name: str) -> str:
+    """One of the package's stylesheets."""
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def font_faces() -> str:
     """Atkinson Hyperlegible from its PyPI package; Noto comes from the system's fontconfig."""
     faces = []
     for weight, name in ((400, "Regular"), (700, "Bold")):
@@ -111,15 +169,22 @@ def _font_faces() -> str:
     return "\n".join(faces)
 
 
-def _page_css(paper: str, title: str, page_label: str, *, rtl: bool) -> str:
-    """Paper, margins and the running footer: short title at the start, page n of N at the end."""
+def page_css(paper: str, title: str, page_label: str, *, rtl: bool,
+             header: tuple[str, str] | None = None) -> str:
+    """Paper, margins and the running footer: short title at the start, page n of N at the
+    end; ``header``: left and right running heads from page 2 on."""
     start, end = ("right", "left") if rtl else ("left", "right")
+    heads = ""
+    if header:
+        heads = (f"  @top-left {{ content: {_css_string(header[0])}; }}\n"
+                 f"  @top-right {{ content: {_css_string(header[1])}; }}\n}}\n"
+                 "@page :first { @top-left { content: none; } @top-right { content: none; } ")
     return f"""
 @page {{
   size: {paper};
   @bottom-{start} {{ content: {_css_string(title)}; }}
   @bottom-{end} {{ content: {page_label}; }}
-}}"""
+{heads}}}"""
 
 
 def _date(value: dt.date | None, lang: str) -> str | None:
@@ -153,11 +218,6 @@ def _lang_attrs(segment: Segment, doc_lang: str) -> Markup:
     if direction == ("rtl" if is_rtl(doc_lang) else "ltr"):
         return Markup(' lang="{}"').format(segment.lang)
     return Markup(' lang="{}" dir="{}"').format(segment.lang, direction)
-
-
-def _colon(lang: str) -> str:
-    """What follows a label such as "Written by": a full-width colon in Chinese and Japanese."""
-    return "：" if babel_locale(lang).language in ("zh", "ja") else ": "
 
 
 def _short_url(url: str) -> str:

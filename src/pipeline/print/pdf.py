@@ -16,6 +16,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from pipeline.errors import PipelineError
 from pipeline.output import atomic_path
+from pipeline.print import actualtext, structure
 from pipeline.print.html import Page
 from pipeline.print.unicode_map import repair_empty_unicode_maps
 from pipeline.resources import Resources
@@ -43,6 +44,8 @@ def _with_languages(build: Callable[..., Iterator[Any]]) -> Callable[..., Iterat
 
 
 tags._build_box_tree = _with_languages(tags._build_box_tree)
+actualtext.install()
+structure.install()
 
 
 class _Refused(FatalURLFetchingError):  # type: ignore[misc]

@@ -4,8 +4,8 @@ A conjunct or reph glyph whose characters were already mapped through another gl
 the same cluster gets ``<gid> <>`` in the font's ToUnicode CMap. PDF/UA-1 (ISO 14289-1,
 7.21.7) requires every glyph to map to Unicode, so validators reject the file. Mapping
 such a glyph to U+200B ZERO WIDTH SPACE adds nothing visible to extracted text and
-passes. (WeasyPrint's mapping of reordered Devanagari vowel signs is still imperfect,
-so copied Hindi text can differ from the source in places; the printed page is right.)
+passes. (The glyphs' text as read back comes from ``actualtext``'s spans, which
+replace these entries for extraction.)
 """
 
 from __future__ import annotations
