@@ -205,11 +205,11 @@ def test_fallback_segment_is_read_in_english(project: Path) -> None:
     document = translated(Config(threshold=0), project / "source" / "small.md", "es")
     script = narrate(document, no_lexicon)
     english = [u for u in script.utterances() if u.lang != "es"]
-    assert english == [Utterance("Do not stop suddenly.", "en", PAUSE["item"])]
+    assert english == [Utterance("Do not stop suddenly.", "en", PAUSE["item"], "s-1-1-2")]
     assert len(list(script.utterances())) == 21
     last = script.chapters[-1].utterances[-1]
     assert last == Utterance("Consulte a su médico antes de cambiar una dosis.", "es",
-                             PAUSE["chapter"])
+                             PAUSE["chapter"], "disclaimer-2")
 
 
 def _blank(project: Path, *msgids: str) -> Document:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import fontpkg_atkinson_hyperlegible as atkinson
-import jinja2
 from babel.core import get_global
-from babel.dates import format_date
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from pipeline.locales import babel_locale, is_rtl, to_gettext
+from pipeline.markup import colon, environment, inline, lang_attrs, long_date, plain, short_url
 from pipeline.model import Document, Segment
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -24,9 +21,6 @@ TEMPLATES: Final = Path(__file__).parent / "templates"
 LETTER_TERRITORIES: Final = frozenset(
     ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
 PAPERS: Final = {"a4": "A4", "letter": "letter"}
-
-# Raw HTML in a translation is shown as text, never interpreted.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,31 +55,24 @@ class Page:
 
 def render(document: Document, options: PrintOptions) -> Page:
     """The whole document as one HTML page with its large-print stylesheets."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     lang = to_gettext(document.lang)
     rtl = is_rtl(lang)
-    title = _plain(document.meta.title.text)
-    html = environment.get_template("document.html.j2").render(
+    title = plain(document.meta.title.text)
+    html = environment(TEMPLATES).get_template("document.html.j2").render(
         doc=document,
         dir="rtl" if rtl else "ltr",
         title=title,
-        published=_date(document.meta.published, lang),
-        updated=_date(document.meta.updated, lang),
+        published=long_date(document.meta.published, lang),
+        updated=long_date(document.meta.updated, lang),
         created=options.created.strftime("%Y-%m-%dT%H:%M:%SZ") if options.created else None,
         sections=document.sections(),
         kind=lambda block: type(block).__name__,
         inline=lambda segment: _inline(segment),
-        attrs=lambda segment: _lang_attrs(segment, document.lang),
+        attrs=lambda segment: lang_attrs(segment, document.lang),
         image_exists=lambda figure: (options.images / figure.src).is_file(),
         image_uri=lambda figure: (options.images / figure.src).resolve().as_uri(),
-        short_url=_short_url,
-        colon=_colon(lang),
+        short_url=short_url,
+        colon=colon(lang),
     )
     page = _page_css(options.paper, title, _css_counter_text(document.labels.page_of.text),
                      rtl=rtl)
@@ -114,47 +101,18 @@ def _page_css(paper: str, title: str, page_label: str, *, rtl: bool) -> str:
 }}"""
 
 
-def _date(value: dt.date | None, lang: str) -> str | None:
-    return format_date(value, format="long", locale=babel_locale(lang)) if value else None
-
-
-def _plain(text: str) -> str:
-    """Markdown inline text without its markup (for the footer and metadata)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", _MARKDOWN.renderInline(text)))
-
-
 def _inline(segment: Segment) -> Markup:
     """A segment's inline Markdown as HTML; each link also shows its address for print."""
-    html = _MARKDOWN.renderInline(segment.text)
+    html = str(inline(segment.text))
 
     def with_address(match: re.Match[str]) -> str:
         href, text = match.group(1), match.group(2)
-        address = _short_url(href.replace("&amp;", "&"))
+        address = short_url(href.replace("&amp;", "&"))
         if address in text:
             return match.group(0)
         return f'{match.group(0)} <span class="address" dir="ltr">({escape(address)})</span>'
 
     return Markup(re.sub(r'<a href="([^"]*)">(.*?)</a>', with_address, html))
-
-
-def _lang_attrs(segment: Segment, doc_lang: str) -> Markup:
-    """``lang`` (and ``dir`` when the direction changes) for a segment in another language."""
-    if segment.lang == doc_lang:
-        return Markup("")
-    direction = "rtl" if is_rtl(segment.lang) else "ltr"
-    if direction == ("rtl" if is_rtl(doc_lang) else "ltr"):
-        return Markup(' lang="{}"').format(segment.lang)
-    return Markup(' lang="{}" dir="{}"').format(segment.lang, direction)
-
-
-def _colon(lang: str) -> str:
-    """What follows a label such as "Written by": a full-width colon in Chinese and Japanese."""
-    return "：" if babel_locale(lang).language in ("zh", "ja") else ": "
-
-
-def _short_url(url: str) -> str:
-    """An address as a reader would type it: no scheme, no ``www.``."""
-    return re.sub(r"^https?://(www\.)?", "", url)
 
 
 def _css_counter_text(label: str) -> str:
