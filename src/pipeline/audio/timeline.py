@@ -64,6 +64,14 @@ class Timeline:
         return sample * 1000 // self.rate
 
 
+def clock(ms: int, *, hour_digits: int = 1) -> str:
+    """``1:02:03.456``: a time as SMIL clips (``hour_digits=1``) and WebVTT cues (2) write it."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:0{hour_digits}d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
 def path_for(mp3: Path) -> Path:
     """``output/es/baclofen.mp3`` -> ``output/es/baclofen.timeline.json``."""
     return mp3.with_suffix(".timeline.json")

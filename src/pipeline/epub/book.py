@@ -20,8 +20,8 @@ from typing import Final
 import jinja2
 from markupsafe import Markup
 
-from pipeline.audio.timeline import Timeline
-from pipeline.epub.overlay import Clip, by_document, clips, clock
+from pipeline.audio.timeline import Timeline, clock
+from pipeline.epub.overlay import Clip, by_document, clips
 from pipeline.html.render import (
     FONT_FILES,
     IMAGE_TYPES,

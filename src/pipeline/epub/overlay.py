@@ -59,10 +59,3 @@ def by_document(found: Sequence[Clip], documents: Mapping[str, frozenset[str]]
         grouped[name].append(clip)
     return grouped
 
-
-def clock(ms: int) -> str:
-    """A SMIL full clock value: ``1:02:03.456``."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"

@@ -8,15 +8,12 @@ language's voice (a fallback) is marked with ``<lang>``.
 
 from __future__ import annotations
 
-from pipeline.audio.timeline import Timeline
+from pipeline.audio.timeline import Timeline, clock
 
 
 def timestamp(ms: int) -> str:
-    """``01:02:03.456``: WebVTT's timestamp with hours, always."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    """``01:02:03.456``: WebVTT's timestamp, with hours always."""
+    return clock(ms, hour_digits=2)
 
 
 def escape(text: str) -> str:
