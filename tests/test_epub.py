@@ -30,6 +30,9 @@ SOURCE = Path(__file__).resolve().parents[1] / "source"
 NS = {"opf": "http://www.idpf.org/2007/opf", "smil": "http://www.w3.org/ns/SMIL",
       "x": "http://www.w3.org/1999/xhtml", "dc": "http://purl.org/dc/elements/1.1/"}
 lang_params = pytest.mark.parametrize("lang", READING_LANGS)
+# The JVM and browser checkers take seconds a book: one left-to-right, one right-to-left
+# and one complex-script language (Chinese is checked by hand; see the README).
+validated = pytest.mark.parametrize("lang", ["es", "ar", "hi"])
 
 
 @dataclass(frozen=True)
@@ -103,13 +106,13 @@ def _book(books: Path, lang: str) -> Book:
     return Book(books / lang / f"{SLUG}.epub")
 
 
-@lang_params
+@validated
 def test_epubcheck_finds_no_errors_and_no_warnings(reading_books: Path, lang: str) -> None:
     result = epubcheck(reading_books / lang / f"{SLUG}.epub")
     assert (result.fatal, result.errors, result.warnings) == (0, 0, 0), result.messages
 
 
-@lang_params
+@validated
 def test_ace_passes(reading_books: Path, tmp_path: Path, lang: str) -> None:
     report = ace(reading_books / lang / f"{SLUG}.epub", tmp_path / "ace")
     assert report["earl:result"]["earl:outcome"] == "pass", ace_violations(report)

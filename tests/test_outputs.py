@@ -112,4 +112,6 @@ def test_an_edited_msgstr_rebuilds_the_reading_formats_from_cached_audio(
     with zipfile.ZipFile(output / "baclofen.epub") as epub:
         assert any(b"Faiblesse des muscles" in epub.read(name) for name in epub.namelist()
                    if name.endswith(".xhtml"))
-    assert _make("-q", *GOALS, *variables).returncode == 0
+    # the French PDF is now out of date (not asked for); everything asked for is not
+    assert _make("-q", "audio", "html", "epub", "vtt", *variables).returncode == 0
+    assert _make("-q", "pdf", *variables).returncode == 1
