@@ -51,8 +51,9 @@ def epubcheck(path: Path) -> EpubCheckResult:
 
 def ace(path: Path, report: Path) -> dict[str, Any]:
     """DAISY Ace's JSON report on an EPUB (``earl:result``, ``assertions``, ...)."""
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM}
-    done = subprocess.run([str(NODE / ".bin" / "ace-cli"), "--silent", "--force",
+    # Ace gives the browser 5 s to start, too little on a busy two-core machine.
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "ACE_TIMEOUT_INITIAL": "60000"}
+    done = subprocess.run([str(NODE / ".bin" / "ace-cli"), "--force",
                            "--outdir", str(report), str(path)],
                           env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
