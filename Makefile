@@ -11,6 +11,9 @@ VENV    ?= .venv
 PYTHON  ?= python3
 
 STAMP    := $(VENV)/.installed
+# The tests' Node tools (DAISY Ace, vnu-jar), pinned by tools/node/package-lock.json.
+NODE_DIR   := tools/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 PIPELINE := $(VENV)/bin/pipeline --source $(SOURCE) --locales $(LOCALES) --output $(OUTPUT)
 
 # The unit list (one file per article, language and format, with everything it reads)
@@ -47,13 +50,21 @@ $(UNITS_MK): $(MAKEDIR)/key $(UNIT_INPUTS) | $(STAMP)
 
 # --- set-up -----------------------------------------------------------------
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 	@sh tools/setup-system.sh
 
 $(STAMP): pyproject.toml tools/setup-system.sh
 	@sh tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,distributed]'
+	touch $@
+
+# No install scripts: puppeteer's would download a browser (Ace uses Debian's chromium)
+# and vnu-jar's a JRE (Debian's is used).
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json tools/setup-system.sh
+	@sh tools/setup-system.sh
+	cd $(NODE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund \
+	    --loglevel=error
 	touch $@
 
 # --- translation workflow -----------------------------------------------------
@@ -107,4 +118,4 @@ clean:
 	find $(OUTPUT) -mindepth 1 ! -name .keep -delete
 
 distclean: clean
-	rm -rf $(VENV) .cache
+	rm -rf $(VENV) .cache $(NODE_DIR)/node_modules

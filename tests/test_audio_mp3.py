@@ -22,8 +22,11 @@ from conftest import FIXTURES
 from pipeline.audio import ffmpeg, loudness, tags
 from pipeline.audio.lexicon import Lexicon
 from pipeline.audio.narration import narrate
+from pipeline.audio.timeline import path_for as timeline_path
+from pipeline.audio.timeline import read_timeline
 from pipeline.cli import main
 from pipeline.config import Config
+from pipeline.errors import PipelineError
 from pipeline.source import parse_file
 from pipeline.translate import load_translation
 
@@ -341,3 +344,43 @@ def test_ffprobe_lists_every_chapter_of_a_book_with_long_titles(tmp_path: Path) 
     chapters = ffprobe(book, "-show_chapters")["chapters"]
     assert [c["start_time"] for c in chapters] == ["0.000000", "1.000000", "2.000000"]
     assert chapters[1]["tags"]["title"].endswith("…")
+
+
+@LANGS
+def test_timeline_beside_the_book(books: dict[str, Book], lang: str) -> None:
+    """The timeline names this MP3 and has every utterance of the script, in order, inside
+    its chapter, with the chapters of the ID3 tags and the decoded MP3's length."""
+    book = books[lang]
+    timeline = read_timeline(book.path)
+    project = book.path.parents[2]
+    document = load_translation(Config(locales=project / "locales"),
+                                parse_file(project / "source" / "small.md"), lang)
+    script = narrate(document, lambda _lang: Lexicon())
+    assert [(s.ref, s.lang) for s in timeline.spoken] == [
+        (u.ref, u.lang) for u in script.utterances()]
+    assert [c.title for c in timeline.chapters] == book.chapter_titles
+    chap = sorted(ID3(book.path).getall("CHAP"), key=lambda c: c.start_time)
+    assert [timeline.millisecond(c.start) for c in timeline.chapters] == [
+        c.start_time for c in chap]
+    previous = 0
+    for spoken in timeline.spoken:
+        chapter = timeline.chapters[spoken.chapter]
+        assert previous <= spoken.start < spoken.end <= chapter.end
+        assert spoken.start >= chapter.start
+        previous = spoken.end
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(book.path), "-f", "s16le",
+                              "-"], capture_output=True, check=True).stdout
+    assert len(decoded) // 2 == timeline.length
+
+
+def test_a_changed_book_has_no_timeline(books: dict[str, Book], tmp_path: Path) -> None:
+    """A timeline belongs to one MP3: retagged by hand, the book's timeline is refused."""
+    copy = tmp_path / "small.mp3"
+    shutil.copy(books["es"].path, copy)
+    shutil.copy(timeline_path(books["es"].path), timeline_path(copy))
+    assert read_timeline(copy).length > 0
+    id3 = ID3(copy)
+    id3.delall("COMM")
+    id3.save(copy, v2_version=4)
+    with pytest.raises(PipelineError, match="the MP3 has changed since its timeline"):
+        read_timeline(copy)

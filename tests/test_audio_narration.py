@@ -205,11 +205,11 @@ def test_fallback_segment_is_read_in_english(project: Path) -> None:
     document = translated(Config(threshold=0), project / "source" / "small.md", "es")
     script = narrate(document, no_lexicon)
     english = [u for u in script.utterances() if u.lang != "es"]
-    assert english == [Utterance("Do not stop suddenly.", "en", PAUSE["item"])]
+    assert english == [Utterance("Do not stop suddenly.", "en", PAUSE["item"], "s-1-1-2")]
     assert len(list(script.utterances())) == 21
     last = script.chapters[-1].utterances[-1]
     assert last == Utterance("Consulte a su médico antes de cambiar una dosis.", "es",
-                             PAUSE["chapter"])
+                             PAUSE["chapter"], "disclaimer-2")
 
 
 def _blank(project: Path, *msgids: str) -> Document:
@@ -243,3 +243,16 @@ def test_a_nested_list_keeps_the_item_pause_inside_its_parent() -> None:
     pause = {u.text: u.pause_ms for u in narrate(document, no_lexicon).utterances()}
     assert pause["One point one"] == PAUSE["item"]
     assert pause["Two"] == PAUSE["paragraph"]
+
+
+def test_each_utterance_names_the_element_it_reads(project: Path) -> None:
+    """Utterance.ref is model.ref of the element read: title, notice, byline lines,
+    section headings and blocks (list items by position, nested ones below them), then
+    the closing headings and their items, in reading order."""
+    document = translated(Config(), project / "source" / "small.md", "es")
+    assert [u.ref for u in narrate(document, no_lexicon).utterances()] == [
+        "title", "notice", "by-written_by", "by-reviewed_by", "by-published",
+        "s-1", "s-1-1-1", "s-1-1-2", "s-1-1-2-1",  # Key points: a list with a sublist
+        "s-2", "s-2-1", "s-2-2", "s-2-3-1", "s-2-3-2",  # More: figure, paragraph, list
+        "credits", "credits-1", "sources", "sources-1",
+        "disclaimer", "disclaimer-1", "disclaimer-2"]

@@ -58,6 +58,17 @@ def test_mp3s_are_identical_audio_and_tags(tmp_path: Path) -> None:
     assert books == _files(second, "output/es/**/*")
 
 
+def test_reading_formats_are_identical_with_source_date_epoch(tmp_path: Path) -> None:
+    """HTML, EPUB (ZIP dates, dcterms:modified), transcript and timeline, byte for byte."""
+    formats = ("--format", "audio", "--format", "html", "--format", "epub", "--format", "vtt")
+    first = _clean_build(tmp_path / "a", "build", "--engine", "espeak", *formats, "--lang", "es")
+    second = _clean_build(tmp_path / "b", "build", "--engine", "espeak", *formats, "--lang", "es")
+    for name in ("small.html", "small.epub", "small.vtt", "small.timeline.json"):
+        built = first / "output" / "es" / name
+        assert built.stat().st_size > 0
+        assert built.read_bytes() == (second / "output" / "es" / name).read_bytes(), name
+
+
 TINY = """---
 title: Tiny
 lang: en

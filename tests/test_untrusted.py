@@ -24,6 +24,7 @@ import pytest
 from conftest import ROOT, run_cli
 from pipeline.catalog import read_catalog, write_catalog
 from pipeline.errors import PipelineError
+from pipeline.html.render import render_page
 from pipeline.print.html import PrintOptions, render
 from pipeline.print.pdf import write_pdf
 from pipeline.source import parse_file
@@ -145,31 +146,48 @@ def test_a_hostile_source_is_refused_by_check_and_build(project: Path, secret: P
     assert str(secret) not in opened and str(secret.resolve()) not in opened
 
 
-@pytest.mark.parametrize(("how", "dropped"), [
-    ("file://{secret}", True), ("javascript:alert(1)", True),  # Markdown keeps them as text
-    ("https://tracker.example/p.png", False), ("{secret}", False), ("{relative}", False)])
-def test_the_pdf_renderer_fetches_nothing_it_was_not_given(project: Path, secret: Path,
-                                                           how: str, dropped: bool) -> None:
-    """Defence in depth: even markup that got past the checks cannot make WeasyPrint
-    read a file or the network. The document here is changed after parsing."""
+HOSTILE = ("file://{secret}", "https://tracker.example/p.png", "{secret}", "{relative}",
+           "data:image/png;base64,iVBORw0KGgo=")
+
+
+def _address(how: str, secret: Path, project: Path) -> str:
+    return how.format(secret=secret, relative=os.path.relpath(secret, project / "source"))
+
+
+@pytest.mark.parametrize("how", HOSTILE)
+def test_an_image_in_text_never_becomes_an_image(project: Path, secret: Path, how: str
+                                                 ) -> None:
+    """Even markup that got past the checks (the document is changed after parsing) is
+    shown as text: no renderer turns a segment's ``![..](..)`` into an image."""
     document = parse_file(project / "source" / "small.md")
     figure = document.figures()[0]
     assert figure.caption is not None
-    address = how.format(secret=secret, relative=os.path.relpath(secret, project / "source"))
-    caption = dataclasses.replace(figure.caption, text=f"![x]({address})")
+    caption = dataclasses.replace(figure.caption,
+                                  text=f"![x]({_address(how, secret, project)})")
     body = tuple(dataclasses.replace(block, caption=caption) if block is figure else block
                  for block in document.body)
-    page = render(dataclasses.replace(document, body=body),
-                  PrintOptions(paper="A4", images=project / "source"))
+    changed = dataclasses.replace(document, body=body)
+    page = render(changed, PrintOptions(paper="A4", images=project / "source"))
+    assert "<img" not in page.html
     target = project / "out.pdf"
-    assert ("<img" not in page.html) == dropped
-    if dropped:
-        write_pdf(page, target, base_url=project / "source")
-        with pikepdf.open(target) as pdf:
-            assert not any(page.get_images() for page in pdf.pages)
-        return
+    write_pdf(page, target, base_url=project / "source")
+    with pikepdf.open(target) as pdf:
+        assert not any(page.get_images() for page in pdf.pages)
+    assert "<img" not in render_page(changed, project / "source", created=None)
+
+
+@pytest.mark.parametrize("how", HOSTILE)
+def test_the_pdf_renderer_fetches_nothing_it_was_not_given(project: Path, secret: Path,
+                                                           how: str) -> None:
+    """Defence in depth: HTML that names any file but the article's own images and our
+    fonts makes WeasyPrint's fetcher refuse it, and nothing is written."""
+    page = render(parse_file(project / "source" / "small.md"),
+                  PrintOptions(paper="A4", images=project / "source"))
+    html = page.html.replace("<main>", f'<main><img src="{_address(how, secret, project)}" '
+                                       'alt="x">')
+    target = project / "out.pdf"
     with pytest.raises(PipelineError, match="refused to read"):
-        write_pdf(page, target, base_url=project / "source")
+        write_pdf(dataclasses.replace(page, html=html), target, base_url=project / "source")
     assert not target.exists()
 
 

@@ -6,9 +6,14 @@
 #   fonts-noto-*    Arabic, Devanagari (core) and Simplified Chinese (cjk) print fonts
 #   fontconfig, libpango*  what WeasyPrint lays text out with
 #   libharfbuzz-subset0    fast font subsetting (Chinese PDFs: 9 s with fontTools, <1 s with it)
+# and, for the tests only (the build needs none of them), where the command is missing:
+#   java     default-jre-headless   EPUBCheck and the Nu HTML checker (vnu.jar)
+#   chromium chromium               DAISY Ace and axe-core check the EPUB and HTML in it
+#   npm      npm                    installs Ace and vnu-jar (tools/node, `npm ci`)
 set -eu
 PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig libharfbuzz-subset0
 libpango-1.0-0 libpangoft2-1.0-0"
+COMMANDS="java:default-jre-headless chromium:chromium npm:npm"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "setup: not a Debian/Ubuntu system; install the equivalents of:" $PACKAGES >&2
@@ -21,6 +26,9 @@ for package in $PACKAGES; do
         *" installed") ;;
         *) missing="$missing $package" ;;
     esac
+done
+for pair in $COMMANDS; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -z "$missing" ] && exit 0
 

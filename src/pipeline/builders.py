@@ -5,10 +5,14 @@ A builder turns one translated article (a ``Job``) into one format's files under
 (``needs``) and which extra inputs and code it depends on, so that the unit list
 (``pipeline units``) and therefore Make's rules come from one place::
 
-    audio      audio/  narrated MP3, tracks, playlist   output/<lang>/<slug>.mp3
-    pdf        print/  large-print PDF/UA-1             output/<lang>/<slug>.pdf
-    bilingual  print/  source beside translation,       output/<lang>/<slug>.bilingual.pdf
-                       clear print, PDF/UA-1 (translations only)
+    audio      audio/       narrated MP3, tracks, playlist,  output/<lang>/<slug>.mp3
+                            and the MP3's timeline
+    pdf        print/       large-print PDF/UA-1             output/<lang>/<slug>.pdf
+    bilingual  print/       source beside translation,       output/<lang>/<slug>.bilingual.pdf
+                            clear print (translations only)
+    html       html/        accessible page, no script       output/<lang>/<slug>.html
+    epub       epub/        EPUB 3 with read-along audio     output/<lang>/<slug>.epub
+    vtt        transcript/  WebVTT transcript of the MP3     output/<lang>/<slug>.vtt
 
 Builders are imported only when used: WeasyPrint and onnxruntime take a while to load.
 """
@@ -35,6 +39,9 @@ BUILTIN_BUILDERS: dict[str, str] = {
     "audio": "pipeline.audio.builder",
     "pdf": "pipeline.print.builder",
     "bilingual": "pipeline.print.builder",
+    "html": "pipeline.html.builder",
+    "epub": "pipeline.epub.builder",
+    "vtt": "pipeline.transcript.builder",
 }
 _LOADED: dict[str, type[Builder]] = {}
 

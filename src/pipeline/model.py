@@ -178,6 +178,35 @@ class Document:
         return tuple(block for block in self.body if isinstance(block, Figure))
 
 
+class Part(enum.StrEnum):
+    """The parts of a document that element ids name (see ``ref``)."""
+
+    TITLE = "title"
+    NOTICE = "notice"  # "not yet reviewed"
+    BYLINE = "by"
+    SECTION = "s"
+    CREDITS = "credits"
+    SOURCES = "sources"
+    DISCLAIMER = "disclaimer"
+
+
+def ref(part: Part, *position: int | str) -> str:
+    """The id of an element a reader sees and the narration reads.
+
+    One scheme for every output: the HTML page and the EPUB's XHTML give an element
+    this id, and the narration script marks each utterance with the id of the element
+    it reads (``Utterance.ref``), so read-along timing never has to match up text.
+    Positions count from 1, sections as ``Document.sections()`` gives them::
+
+        title  notice  by-written_by        the title, review notice, byline lines
+        s-3  s-3-2  s-3-2-1  s-3-2-1-4      section 3's heading, its 2nd block, that
+                                            list's 1st item, the 4th item of its sublist
+        credits  credits-1                  a closing heading, its 1st credit; also
+        sources  sources-1  disclaimer  disclaimer-1
+    """
+    return "-".join((part.value, *map(str, position)))
+
+
 def iter_segments(document: Document) -> Iterator[Segment]:
     """Every translatable segment of the article, in document order (labels excluded)."""
     yield document.meta.title

@@ -67,7 +67,8 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
     label = f"audio {to_gettext(document.lang)} {document.slug}: utterance"
     audios, tally = speak(script, engine_for, SegmentCache(config.cache / "tts"), label=label)
     spoken = time.perf_counter()
-    pcm, marks = assemble(script, audios)
-    loudness, peak = write_book(pcm, marks, tags_for(document), target=target, tracks=tracks)
+    pcm, marks, spans = assemble(script, audios)
+    loudness, peak = write_book(pcm, marks, tags_for(document), target=target, tracks=tracks,
+                                spoken=spans)
     return BookReport(tally, len(pcm) / 2 / RATE, len(marks), spoken - started,
                       time.perf_counter() - spoken, loudness, peak)

@@ -1,9 +1,10 @@
 """Assemble the spoken utterances into the book and its tracks.
 
-    utterances --pydub--> one PCM timeline with chapter marks
+    utterances --pydub--> one PCM timeline with chapter marks and each utterance's span
                --loudness (ffmpeg, libmp3lame)--> mono 22.05 kHz 64 kbps book at -16 LUFS
                --ffmpeg segment--> one track per chapter, cut without re-encoding
                --tags (mutagen)--> TIT2 TLAN TPE1 TPUB COMM ... CTOC + CHAP
+               --timeline--> <slug>.timeline.json beside the book, for read-along
 """
 
 from __future__ import annotations
@@ -23,25 +24,32 @@ from pipeline.audio.engines import SAMPLE_WIDTH, Audio
 from pipeline.audio.loudness import RATE, encode_normalised
 from pipeline.audio.narration import Script
 from pipeline.audio.tags import ChapterMark, Tags, tag_book, tag_track
+from pipeline.audio.timeline import Span, Spoken, write_timeline
 from pipeline.output import TEMP_PREFIX, atomic_path
 
 LEAD_IN_MS: Final = 300
 
 
-def assemble(script: Script, audios: Sequence[Audio]) -> tuple[bytes, list[ChapterMark]]:
-    """One PCM timeline at ``RATE`` with each utterance's pause, and the chapter marks."""
+def assemble(script: Script, audios: Sequence[Audio]
+             ) -> tuple[bytes, list[ChapterMark], list[Spoken]]:
+    """One PCM timeline at ``RATE`` with each utterance's pause, the chapter marks, and
+    where each utterance's speech starts and ends (in samples)."""
     pieces = [_silence(LEAD_IN_MS)]
     marks: list[ChapterMark] = []
+    spans: list[Spoken] = []
     position = len(pieces[0]) // SAMPLE_WIDTH
-    spoken = iter(audios)
-    for chapter in script.chapters:
+    audio = iter(audios)
+    for number, chapter in enumerate(script.chapters):
         start = position
         for utterance in chapter.utterances:
-            for piece in (_resampled(next(spoken)), _silence(utterance.pause_ms)):
-                pieces.append(piece)
-                position += len(piece) // SAMPLE_WIDTH
+            speech = _resampled(next(audio))
+            end = position + len(speech) // SAMPLE_WIDTH
+            spans.append(Spoken(utterance.ref, utterance.lang, utterance.text, number,
+                                position, end))
+            pieces += [speech, _silence(utterance.pause_ms)]
+            position = end + len(pieces[-1]) // SAMPLE_WIDTH
         marks.append(ChapterMark(chapter.title, 0 if not marks else start, position))
-    return b"".join(pieces), marks
+    return b"".join(pieces), marks, spans
 
 
 def _resampled(audio: Audio) -> bytes:
@@ -72,11 +80,12 @@ def track_name(number: int, title: str) -> str:
 
 
 def write_book(pcm: bytes, marks: Sequence[ChapterMark], tags: Tags, *, target: Path,
-               tracks: Path) -> tuple[float, float]:
-    """Encode and tag the book and its per-chapter tracks; return the book's loudness
-    (LUFS) and true peak (dBTP), as measured on the MP3.
+               tracks: Path, spoken: Sequence[Spoken]) -> tuple[float, float]:
+    """Encode and tag the book and its per-chapter tracks, and write its timeline; return
+    the book's loudness (LUFS) and true peak (dBTP), as measured on the MP3.
 
-    Both appear whole or not at all.
+    Each appears whole or not at all; the timeline names the finished MP3's checksum,
+    so a timeline left beside another MP3 (a build killed in between) is refused.
     """
     with tempfile.TemporaryDirectory(prefix="pipeline-audio-") as work_dir:
         raw = Path(work_dir) / "book.pcm"
@@ -85,6 +94,9 @@ def write_book(pcm: bytes, marks: Sequence[ChapterMark], tags: Tags, *, target: 
             measured = encode_normalised(raw, temp)
             _write_tracks(temp, marks, tags, tracks)
             tag_book(temp, tags, marks)
+            write_timeline(target, written=temp, rate=RATE, length=len(pcm) // SAMPLE_WIDTH,
+                           chapters=[Span(m.title, m.start, m.end) for m in marks],
+                           spoken=spoken)
     return measured
 
 

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from pipeline.audio.lexicon import Lexicon
 from pipeline.locales import babel_locale, to_gettext
-from pipeline.model import Document, Figure, Heading, ListBlock, Paragraph, Segment
+from pipeline.model import Document, Figure, Heading, ListBlock, Paragraph, Part, Segment, ref
 
 # Silence after each kind of utterance, in milliseconds.
 PAUSE: Final = {"title": 1200, "heading": 900, "paragraph": 650, "item": 400,
@@ -35,6 +35,7 @@ class Utterance:
     text: str
     lang: str  # BCP 47: which voice reads it
     pause_ms: int
+    ref: str  # id of the document element it reads (``model.ref``), for read-along
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,10 @@ class _Builder:
         self.doc = document
         self.lexicons = lexicons
 
-    def say(self, parts: Iterable[Segment | str], pause: str) -> list[Utterance]:
-        """Utterances for a run of segments; plain strings are in the document's language.
+    def say(self, parts: Iterable[Segment | str], pause: str, element: str
+            ) -> list[Utterance]:
+        """Utterances for a run of segments, all reading ``element`` (an id); plain
+        strings are in the document's language.
 
         Neighbouring parts in the same language are joined, so a label and its text
         ("Image: a tablet") are one utterance unless one of them fell back to the source.
@@ -110,87 +113,92 @@ class _Builder:
                 spoken[-1] = (lang, tidy(f"{spoken[-1][1]} {text}"))
             elif text.lstrip(" .,:;"):  # a new voice never starts on a separator
                 spoken.append((lang, text.lstrip(" .,:;")))
-        return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150)
+        return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150, element)
                 for i, (lang, text) in enumerate(spoken)]
 
     def chapters(self) -> Iterator[Chapter]:
         doc = self.doc
-        opening = self.say([doc.meta.title], "title")
+        opening = self.say([doc.meta.title], "title", ref(Part.TITLE))
         if not doc.reviewed:
-            opening += self.say([doc.labels.not_reviewed], "paragraph")
+            opening += self.say([doc.labels.not_reviewed], "paragraph", ref(Part.NOTICE))
         opening += self.byline()
-        sections = doc.sections()
-        if sections and sections[0].heading is None:
-            opening += self.blocks(sections[0].blocks)
+        sections = list(enumerate(doc.sections(), 1))
+        if sections and sections[0][1].heading is None:
+            opening += self.blocks(sections[0][1].blocks, 1)
             sections = sections[1:]
         yield self.chapter(speakable(doc.meta.title.text), opening)
-        for section in sections:
+        for number, section in sections:
             assert section.heading is not None
-            body = self.say([section.heading.text], "heading") + self.blocks(section.blocks)
+            body = self.say([section.heading.text], "heading", ref(Part.SECTION, number))
+            body += self.blocks(section.blocks, number)
             yield self.chapter(speakable(section.heading.text.text), body)
         yield self.chapter(speakable(doc.labels.closing.text), self.closing())
 
     def chapter(self, title: str, utterances: list[Utterance]) -> Chapter:
-        last = utterances[-1]
-        utterances[-1] = Utterance(last.text, last.lang, PAUSE["chapter"])
+        utterances[-1] = dataclasses.replace(utterances[-1], pause_ms=PAUSE["chapter"])
         return Chapter(title, tuple(utterances))
 
     def byline(self) -> list[Utterance]:
         doc, labels = self.doc, self.doc.labels
         locale = babel_locale(to_gettext(doc.lang))
-        lines: list[list[Segment | str]] = []
+        lines: list[tuple[str, list[Segment | str]]] = []
         if doc.meta.authors:
-            lines.append([labels.written_by, ", ".join(doc.meta.authors) + "."])
+            lines.append(("written_by", [labels.written_by, ", ".join(doc.meta.authors) + "."]))
         if doc.meta.reviewers:
-            lines.append([labels.reviewed_by, ", ".join(doc.meta.reviewers) + "."])
-        for label, day in ((labels.published, doc.meta.published),
-                           (labels.updated, doc.meta.updated)):
+            lines.append(("reviewed_by",
+                          [labels.reviewed_by, ", ".join(doc.meta.reviewers) + "."]))
+        for name, label, day in (("published", labels.published, doc.meta.published),
+                                 ("updated", labels.updated, doc.meta.updated)):
             if day is not None:
-                lines.append([label, format_date(day, format="long", locale=locale) + "."])
-        return [u for line in lines for u in self.say(line, "paragraph")]
+                lines.append((name, [label, format_date(day, format="long", locale=locale)
+                                     + "."]))
+        return [u for name, line in lines
+                for u in self.say(line, "paragraph", ref(Part.BYLINE, name))]
 
-    def blocks(self, blocks: Iterable[object]) -> list[Utterance]:
+    def blocks(self, blocks: Iterable[object], section: int) -> list[Utterance]:
         spoken: list[Utterance] = []
-        for block in blocks:
+        for number, block in enumerate(blocks, 1):
+            element = ref(Part.SECTION, section, number)
             if isinstance(block, Heading):
-                spoken += self.say([block.text], "heading")
+                spoken += self.say([block.text], "heading", element)
             elif isinstance(block, Paragraph):
-                spoken += self.say([block.text], "paragraph")
+                spoken += self.say([block.text], "paragraph", element)
             elif isinstance(block, ListBlock):
-                spoken += self.list_items(block)
+                spoken += self.list_items(block, (section, number))
             elif isinstance(block, Figure):
                 caption = [block.caption] if block.caption else []
                 spoken += self.say([self.doc.labels.image, ": ", block.alt, ". ", *caption],
-                                   "paragraph")
+                                   "paragraph", element)
         return spoken
 
-    def list_items(self, block: ListBlock, *, nested: bool = False) -> list[Utterance]:
+    def list_items(self, block: ListBlock, path: tuple[int, ...], *, nested: bool = False
+                   ) -> list[Utterance]:
+        """The items of the list at ``path`` (section, block, item, ...) and their sublists."""
         spoken: list[Utterance] = []
-        for number, item in enumerate(block.items, block.start):
+        for position, (number, item) in enumerate(enumerate(block.items, block.start), 1):
             text = item.text
             if block.ordered:  # the number is read by the item's own voice
                 text = dataclasses.replace(text, text=f"{number}. {text.text}")
-            spoken += self.say([text], "item")
+            spoken += self.say([text], "item", ref(Part.SECTION, *path, position))
             if item.sublist is not None:
-                spoken += self.list_items(item.sublist, nested=True)
+                spoken += self.list_items(item.sublist, (*path, position), nested=True)
         if spoken and not nested:  # the list ends: a paragraph's pause
-            last = spoken[-1]
-            spoken[-1] = Utterance(last.text, last.lang, PAUSE["paragraph"])
+            spoken[-1] = dataclasses.replace(spoken[-1], pause_ms=PAUSE["paragraph"])
         return spoken
 
     def closing(self) -> list[Utterance]:
         doc, labels = self.doc, self.doc.labels
         spoken: list[Utterance] = []
         if doc.credits:
-            spoken += self.say([labels.image_credits], "heading")
-            for credit in doc.credits:
+            spoken += self.say([labels.image_credits], "heading", ref(Part.CREDITS))
+            for number, credit in enumerate(doc.credits, 1):
                 spoken += self.say([credit.title, f". {credit.holder}. {credit.license}."],
-                                   "item")
+                                   "item", ref(Part.CREDITS, number))
         if doc.attribution:
-            spoken += self.say([labels.sources], "heading")
-            for paragraph in doc.attribution:
-                spoken += self.say([paragraph.text], "paragraph")
-        spoken += self.say([labels.disclaimer], "heading")
-        for segment in doc.disclaimer:
-            spoken += self.say([segment], "paragraph")
+            spoken += self.say([labels.sources], "heading", ref(Part.SOURCES))
+            for number, paragraph in enumerate(doc.attribution, 1):
+                spoken += self.say([paragraph.text], "paragraph", ref(Part.SOURCES, number))
+        spoken += self.say([labels.disclaimer], "heading", ref(Part.DISCLAIMER))
+        for number, segment in enumerate(doc.disclaimer, 1):
+            spoken += self.say([segment], "paragraph", ref(Part.DISCLAIMER, number))
         return spoken

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -13,11 +12,11 @@ from typing import Final
 import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from babel.core import get_global
-from babel.dates import format_date
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from pipeline import markup
 from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
+from pipeline.markup import colon, inline, lang_attrs, long_date, plain, short_url
 from pipeline.model import Document, Figure, Segment
 from pipeline.resources import Resources
 
@@ -28,8 +27,6 @@ LETTER_TERRITORIES: Final = frozenset(
     ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
 PAPERS: Final = {"a4": "A4", "letter": "letter"}
 
-# Raw HTML in a translation is shown as text, never interpreted.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +78,7 @@ class View:
 
     @property
     def title(self) -> str:
-        return _plain(self.doc.meta.title.text)
+        return plain(self.doc.meta.title.text)
 
     @property
     def name(self) -> str:
@@ -91,16 +88,16 @@ class View:
 
     @property
     def published(self) -> str | None:
-        return _date(self.doc.meta.published, self.lang)
+        return long_date(self.doc.meta.published, self.lang)
 
     @property
     def updated(self) -> str | None:
-        return _date(self.doc.meta.updated, self.lang)
+        return long_date(self.doc.meta.updated, self.lang)
 
     @property
     def colon(self) -> str:
         """What follows a label such as "Written by": a full-width colon in Chinese."""
-        return "：" if babel_locale(self.lang).language in ("zh", "ja") else ": "
+        return colon(self.lang)
 
     @property
     def page_label(self) -> str:
@@ -109,7 +106,7 @@ class View:
 
     def attrs(self, segment: Segment) -> Markup:
         """``lang`` (and ``dir``) for a segment in another language than this version's."""
-        return _lang_attrs(segment, self.doc.lang)
+        return lang_attrs(segment, self.doc.lang)
 
     def image_exists(self, figure: Figure) -> bool:
         return self.resources.image(figure) is not None
@@ -122,16 +119,10 @@ class View:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The templates, escaping everything, with the helpers every template uses."""
-    templates = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The print templates, with the helpers every one of them uses."""
+    templates = markup.environment(TEMPLATES)
     templates.globals.update(kind=lambda block: type(block).__name__, inline=_inline,
-                             short_url=_short_url)
+                             short_url=short_url)
     return templates
 
 
@@ -187,22 +178,17 @@ def page_css(paper: str, title: str, page_label: str, *, rtl: bool,
 {heads}}}"""
 
 
-def _date(value: dt.date | None, lang: str) -> str | None:
-    return format_date(value, format="long", locale=babel_locale(lang)) if value else None
 
 
-def _plain(text: str) -> str:
-    """Markdown inline text without its markup (for the footer and metadata)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", _MARKDOWN.renderInline(text)))
 
 
 def _inline(segment: Segment) -> Markup:
     """A segment's inline Markdown as HTML; each link also shows its address for print."""
-    html = _MARKDOWN.renderInline(segment.text)
+    html = str(inline(segment.text))
 
     def with_address(match: re.Match[str]) -> str:
         href, text = match.group(1), match.group(2)
-        address = _short_url(href.replace("&amp;", "&"))
+        address = short_url(href.replace("&amp;", "&"))
         if address in text:
             return match.group(0)
         return f'{match.group(0)} <span class="address" dir="ltr">({escape(address)})</span>'
@@ -210,19 +196,8 @@ def _inline(segment: Segment) -> Markup:
     return Markup(re.sub(r'<a href="([^"]*)">(.*?)</a>', with_address, html))
 
 
-def _lang_attrs(segment: Segment, doc_lang: str) -> Markup:
-    """``lang`` (and ``dir`` when the direction changes) for a segment in another language."""
-    if segment.lang == doc_lang:
-        return Markup("")
-    direction = "rtl" if is_rtl(segment.lang) else "ltr"
-    if direction == ("rtl" if is_rtl(doc_lang) else "ltr"):
-        return Markup(' lang="{}"').format(segment.lang)
-    return Markup(' lang="{}" dir="{}"').format(segment.lang, direction)
 
 
-def _short_url(url: str) -> str:
-    """An address as a reader would type it: no scheme, no ``www.``."""
-    return re.sub(r"^https?://(www\.)?", "", url)
 
 
 def _css_counter_text(label: str) -> str:

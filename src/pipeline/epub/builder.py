@@ -1,0 +1,42 @@
+"""The ``epub`` builder: a translated article as an EPUB 3 whose text is read aloud in
+sync (media overlays), from the book's own MP3 and timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from pipeline.builders import Job, register
+from pipeline.catalog import creation_date
+from pipeline.config import Config
+from pipeline.output import exclusive
+
+
+@register
+class EpubBuilder:
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    needs: ClassVar[tuple[str, ...]] = ("audio",)
+    translations_only: ClassVar[bool] = False
+    code: ClassVar[tuple[str, ...]] = ("epub", "html")
+
+    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
+        return ()
+
+    def build(self, job: Job) -> str:
+        from pipeline.audio.timeline import read_timeline
+        from pipeline.epub.archive import write_epub
+        from pipeline.epub.book import publication
+
+        target = job.target(self.suffix)
+        mp3 = job.target(".mp3")
+        timeline = read_timeline(mp3)
+        # dcterms:modified is required: SOURCE_DATE_EPOCH's date, or now.
+        modified = creation_date()
+        items = publication(job.document, timeline, mp3, job.config.source, modified=modified)
+        with exclusive(target, job.config.cache / "locks"):
+            write_epub(target, items, modified=modified)
+        overlays = sum(1 for item in items if item.duration is not None)
+        return (f"{target}: {len(items)} files, {overlays} media overlays, "
+                f"{target.stat().st_size / 1e6:.1f} MB")

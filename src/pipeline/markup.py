@@ -1,0 +1,79 @@
+"""Document text as HTML, shared by every renderer (print, web page, EPUB).
+
+Inline Markdown becomes escaped HTML that is also well-formed XML, so the same
+helpers serve the HTML page and the EPUB's XHTML; ``lang``/``dir`` attributes mark
+every change of language; dates and the label colon follow the locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from pipeline.locales import babel_locale, is_rtl
+from pipeline.model import Segment
+
+# Translations are untrusted: raw HTML is shown as text, never interpreted, and an image
+# written inside a sentence stays text, so no catalog can make an output fetch a file.
+# markdown-it already refuses javascript:, vbscript:, file: and data: links.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).disable("image")
+
+
+def environment(*folders: Path) -> jinja2.Environment:
+    """A Jinja2 environment over ``folders`` that escapes everything and fails on typos."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def inline(text: str) -> Markup:
+    """Inline Markdown (emphasis, strong, links) as escaped HTML that is also valid XML."""
+    return Markup(_MARKDOWN.renderInline(text))
+
+
+def plain(text: str) -> str:
+    """Inline Markdown without its markup (for titles and metadata)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", _MARKDOWN.renderInline(text)))
+
+
+def direction(lang: str) -> str:
+    return "rtl" if is_rtl(lang) else "ltr"
+
+
+def lang_attrs(segment: Segment, doc_lang: str, *, xml: bool = False) -> Markup:
+    """``lang`` (and ``dir`` when the direction changes) for a segment in another language;
+    ``xml`` adds ``xml:lang``, which XHTML wants beside ``lang``."""
+    if segment.lang == doc_lang:
+        return Markup("")
+    attrs = Markup(' lang="{}"').format(segment.lang)
+    if xml:
+        attrs += Markup(' xml:lang="{}"').format(segment.lang)
+    if direction(segment.lang) != direction(doc_lang):
+        attrs += Markup(' dir="{}"').format(direction(segment.lang))
+    return attrs
+
+
+def long_date(value: dt.date | None, lang: str) -> str | None:
+    """A date as the locale writes it in full (10 de noviembre de 2017)."""
+    return format_date(value, format="long", locale=babel_locale(lang)) if value else None
+
+
+def colon(lang: str) -> str:
+    """What follows a label such as "Written by": a full-width colon in Chinese and Japanese."""
+    return "：" if babel_locale(lang).language in ("zh", "ja") else ": "
+
+
+def short_url(url: str) -> str:
+    """An address as a reader would type it: no scheme, no ``www.``."""
+    return re.sub(r"^https?://(www\.)?", "", url)
