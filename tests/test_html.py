@@ -19,6 +19,7 @@ from pipeline.audio.lexicon import Lexicon
 from pipeline.audio.narration import narrate
 from pipeline.catalog import read_catalog, write_catalog
 from pipeline.config import Config
+from pipeline.errors import PipelineError
 from pipeline.html.render import render_page
 from pipeline.markup import plain
 from pipeline.model import Document, Role, map_segments
@@ -152,8 +153,8 @@ def test_an_image_under_source_is_inside_the_page(project: Path) -> None:
 
 
 def test_an_image_outside_source_is_not_read(project: Path) -> None:
-    """A figure pointing out of the article's folder shows its description, as a
-    missing image does; the file is never read."""
+    """A figure pointing out of the article's folder (here changed after parsing, which
+    refuses it) is an error at the figure's line; the file is never read."""
     outside = project / "secret.png"
     Image.new("RGB", (4, 3), "white").save(outside)
     document = _small(project)
@@ -161,9 +162,9 @@ def test_an_image_outside_source_is_not_read(project: Path) -> None:
     moved = dataclasses.replace(figure, src="../secret.png")
     document = dataclasses.replace(
         document, body=tuple(moved if block is figure else block for block in document.body))
-    page = Page(render_page(document, project / "source", created=None))
-    assert not any(tag == "img" for tag, _ in page.elements)
-    assert "Un comprimido redondo y blanco." in page.text
+    with pytest.raises(PipelineError, match="may not leave the article's folder") as raised:
+        render_page(document, project / "source", created=None)
+    assert str(raised.value).startswith(f"{figure.alt.location}: ")
 
 
 def test_untrusted_translations_stay_text(project: Path) -> None:
