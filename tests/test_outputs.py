@@ -15,6 +15,7 @@ from mutagen.id3 import ID3
 
 from conftest import REAL_LANGS, ROOT
 
+ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
 TLAN = {"en": "eng", "es": "spa", "fr": "fra", "ar": "ara", "zh_Hans": "zho", "hi": "hin"}
 
 
@@ -26,10 +27,15 @@ def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """`make pdf audio` with a scratch output and a copy of the catalogs (the project's
-    speech cache keeps reruns fast); returns the scratch folder and the make variables."""
+    speech cache keeps reruns fast); returns the scratch folder and the make variables.
+
+    eSpeak NG reads the languages Kokoro reads by default (SETTINGS=, see
+    tests/fixtures/espeak-voices.toml): six whole Kokoro books would take ~25 minutes.
+    """
     scratch = tmp_path_factory.mktemp("make")
     shutil.copytree(ROOT / "locales", scratch / "locales")
-    variables = [f"OUTPUT={scratch / 'output'}", f"LOCALES={scratch / 'locales'}"]
+    variables = [f"OUTPUT={scratch / 'output'}", f"LOCALES={scratch / 'locales'}",
+                 f"SETTINGS={ESPEAK_SETTINGS}"]
     done = _make("-j2", "pdf", "audio", *variables)
     assert done.returncode == 0, done.stderr[-3000:]
     return scratch, variables

@@ -6,9 +6,11 @@
 #   fonts-noto-*    Arabic, Devanagari (core) and Simplified Chinese (cjk) print fonts
 #   fontconfig, libpango*  what WeasyPrint lays text out with
 #   libharfbuzz-subset0    fast font subsetting (Chinese PDFs: 9 s with fontTools, <1 s with it)
+#   npm             fetches the Kokoro voices (kokoro-js) at set-up; only if npm is missing
 set -eu
 PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig libharfbuzz-subset0
 libpango-1.0-0 libpangoft2-1.0-0"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "setup: not a Debian/Ubuntu system; install the equivalents of:" $PACKAGES >&2

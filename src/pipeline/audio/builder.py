@@ -21,9 +21,11 @@ class AudioBuilder:
     code: ClassVar[tuple[str, ...]] = ("audio",)
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        """The pronunciation lexicons (the language's, and English for fallback text)."""
+        """The pronunciation lexicons (the language's, and English for fallback text), and
+        the settings file that chooses the voices, if there is one."""
         lexicons = {config.locales / code / "lexicon.tsv" for code in (lang, "en")}
-        return sorted(path for path in lexicons if path.is_file())
+        chosen = [config.settings] if config.settings else []
+        return sorted(path for path in lexicons if path.is_file()) + chosen
 
     def build(self, job: Job) -> str:
         from pipeline.audio.book import narrate_book
