@@ -182,7 +182,7 @@ def test_voices_are_checked(tmp_path: Path) -> None:
     assert good.shape == kokoro_files.VOICE_SHAPE
     tables = {name: kokoro_files.load_voice(name).tobytes()
               for name in kokoro_files.VOICE_SHA256}
-    with pytest.raises(PipelineError, match="voices/ff_siwis.bin is missing or not the pinned"):
+    with pytest.raises(PipelineError, match=r"voices/ff_siwis\.bin is missing or not the pinned"):
         kokoro_files.store_voices({**tables, "ff_siwis": tables["ff_siwis"][:-4] + b"\0" * 4},
                                   tmp_path / "voices.npz")
     damaged = tmp_path / "damaged.npz"
