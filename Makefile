@@ -91,8 +91,9 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/python -m pytest
 
+# BENCH_ARGS="--langs es ar" for a quicker, partial run (see bench/run.py).
 bench: setup $(BENCH_STAMP)
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	find $(OUTPUT) -mindepth 1 ! -name .keep -delete

@@ -27,8 +27,8 @@ from pipeline.translate import load_translation
 
 LINE = re.compile(r"audio: (\S+) \S+ -> \S+: ([\d.]+) min, \d+ chapters, (-?[\d.]+) LUFS, "
                   r"(-?[\d.]+) dBTP; (\d+) utterances synthesised, (\d+) reused \((.*?)\); "
-                  r"engines ([\d.]+) s; ([\d.]+) s")
-TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s$")
+                  r"(?:engines ([\d.]+) s; )?([\d.]+) s")
+TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s(?: cpu ([\d.]+)\+([\d.]+) s)?$")
 
 
 def book_lines(log: str) -> dict[str, dict[str, Any]]:
@@ -41,13 +41,16 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
             continue
         lang, minutes, lufs, peak, made, reused, engines, engine_s, wall = match.groups()
         # /usr/bin/time reports right after the process ends (other jobs may print between)
-        rss = next((int(m.group(1)) // 1024 for later in lines[number + 1:number + 40]
-                    if (m := TIMED.match(later))), None)
+        timed = next((m for later in lines[number + 1:number + 40]
+                      if (m := TIMED.match(later))), None)
+        rss = int(timed.group(1)) // 1024 if timed else None
+        cpu = float(timed.group(2)) + float(timed.group(3)) if timed and timed.group(2) else None
         found[lang] = {"voices": engines, "book_minutes": float(minutes),
                        "loudness_lufs": float(lufs), "true_peak_dbtp": float(peak),
                        "synthesised": int(made), "reused": int(reused),
-                       "engine_seconds": float(engine_s), "pipeline_seconds": float(wall),
-                       "peak_rss_mb": rss}
+                       "engine_seconds": float(engine_s) if engine_s else None,
+                       "pipeline_seconds": float(wall),
+                       "peak_rss_mb": rss, "cpu_seconds": cpu}
     return found
 
 

@@ -12,8 +12,10 @@ language but English (``tests/fixtures/espeak-voices.toml``), which is cheap eno
 the in-process stage timings, the ``-j1``/``-j2`` comparison and the rebuild figures.
 Whisper base then listens to both sets of books (``intelligibility``).
 
-    python bench/run.py [--kokoro-cache DIR]   DIR: reuse a speech cache for the Kokoro
-                                               build (not cold then; said in the results)
+    python bench/run.py [--kokoro-cache DIR] [--langs LANG ...]
+        --kokoro-cache  reuse this speech cache for the Kokoro build (not cold then; the
+                        results say so)
+        --langs         only these languages: a quicker, partial run
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
@@ -54,18 +57,20 @@ KOKORO_LANGS = ("es", "fr", "zh_Hans", "hi")
 ARTICLE = ROOT / "source" / "baclofen.md"
 ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
 ESPEAK_VOICES = {lang: VoiceChoice("espeak") for lang in KOKORO_LANGS}
-TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s" .venv/bin/pipeline '
+# Each pipeline process timed: peak memory, and CPU seconds (wall time depends on what
+# else runs on the machine; CPU time much less).
+TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s cpu %U+%S s" .venv/bin/pipeline '
          '--source source --locales {locales} --output {output}')
 
 
-def make(scratch: Path, name: str, *, jobs: int, target: str = "all", espeak: bool = True,
+def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: bool = True,
          cache: Path | None = None) -> tuple[float, str]:
     """Run make on the real project with outputs, catalogs and cache in ``scratch``;
     eSpeak NG's settings, or the default voices with each process timed."""
     env = {**os.environ, "PIPELINE_CACHE": str(cache or scratch / f"cache-{name}")}
     output, locales = scratch / f"output-{name}", scratch / "locales"
-    command = ["make", f"-j{jobs}", "--no-print-directory", target, f"OUTPUT={output}",
-               f"LOCALES={locales}"]
+    command = ["make", f"-j{jobs}", "--no-print-directory", "all", f"OUTPUT={output}",
+               f"LOCALES={locales}", f"LANGS={' '.join(langs)}"]
     command.append(f"SETTINGS={ESPEAK_SETTINGS}" if espeak else
                    TIMED.format(locales=locales, output=output))
     started = time.perf_counter()
@@ -77,7 +82,7 @@ def make(scratch: Path, name: str, *, jobs: int, target: str = "all", espeak: bo
     return seconds, done.stdout + done.stderr
 
 
-def stages(scratch: Path) -> dict[str, object]:
+def stages(scratch: Path, langs: Sequence[str]) -> dict[str, object]:
     """One cold in-process build of every language, timed stage by stage."""
     config = Config(source=ROOT / "source", locales=scratch / "locales",
                     output=scratch / "output-stages", cache=scratch / "cache-stages",
@@ -88,7 +93,7 @@ def stages(scratch: Path) -> dict[str, object]:
     started = time.perf_counter()
     source = parse_file(ARTICLE)
     timings["parse"] = time.perf_counter() - started
-    for lang in LANGS:
+    for lang in langs:
         started = time.perf_counter()
         document = load_translation(config, source, lang)
         timings["translate"] += time.perf_counter() - started
@@ -159,14 +164,15 @@ def machine() -> dict[str, object]:
             "onnxruntime": version("onnxruntime"), "faster-whisper": version("faster-whisper")}
 
 
-def kokoro_build(scratch: Path, cache: Path | None) -> dict[str, object]:
+def kokoro_build(scratch: Path, langs: Sequence[str], cache: Path | None
+                 ) -> dict[str, object]:
     """The default voices, cold (unless a cache is given), make -j2: per-language time,
     loudness, peak memory, and pipeline time over engine time plus one plain encode."""
-    seconds, log = make(scratch, "kokoro", jobs=2, espeak=False, cache=cache)
+    seconds, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
     found = books.book_lines(log)
     config = Config(source=ROOT / "source", locales=scratch / "locales",
                     cache=cache or scratch / "cache-kokoro")
-    for lang in KOKORO_LANGS:
+    for lang in (lang for lang in KOKORO_LANGS if lang in langs):
         floor = found[lang]["engine_seconds"] + books.plain_encode_seconds(
             config, ARTICLE, lang, scratch)
         found[lang]["pipeline_over_raw"] = round(found[lang]["pipeline_seconds"] / floor, 2)
@@ -181,7 +187,7 @@ def chapter_texts(config: Config, lang: str) -> list[str]:
     return [" ".join(u.text for u in chapter.utterances) for chapter in script.chapters]
 
 
-def listen(scratch: Path) -> dict[str, dict[str, object]]:
+def listen(scratch: Path, langs: Sequence[str]) -> dict[str, dict[str, object]]:
     """Whisper base on every book of the default voices, on eSpeak NG's books of the
     languages Kokoro reads, and on the Arabic book read from a diacritised script."""
     model = intelligibility.whisper_model(scratch / "whisper-base")
@@ -190,7 +196,7 @@ def listen(scratch: Path) -> dict[str, dict[str, object]]:
     sets = {"default": scratch / "output-kokoro", "espeak": scratch / "output-j2"}
     scores: dict[str, dict[str, object]] = {}
     transcripts: dict[str, list[str]] = {}
-    for lang in LANGS:
+    for lang in langs:
         chapters = chapter_texts(config, lang)
         trials = [(name, folder / lang / "baclofen") for name, folder in sets.items()
                   if name == "default" or lang in KOKORO_LANGS]
@@ -212,34 +218,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kokoro-cache", type=Path, help="reuse this speech cache for the "
                         "default voices' build (then it is not a cold build)")
+    parser.add_argument("--langs", nargs="+", default=LANGS, choices=LANGS, metavar="LANG",
+                        help="only these languages (a quicker, partial run)")
     args = parser.parse_args()
+    langs = args.langs
     scratch = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         shutil.copytree(ROOT / "locales", scratch / "locales")
-        results: dict[str, object] = {"machine": machine()}
+        results: dict[str, object] = {"machine": machine(), "langs": list(langs)}
         print("bench: stage timings (cold, in process, eSpeak NG)...", file=sys.stderr)
-        results.update(stages(scratch))
+        results.update(stages(scratch, langs))
         print("bench: raw engines + encoder on the same text...", file=sys.stderr)
         languages = results["languages"]
         assert isinstance(languages, dict)
         ratios = {}
-        for lang in ("en", "es"):
+        for lang in (lang for lang in ("en", "es") if lang in langs):
             floor = raw_engine(scratch, lang)
             ratios[lang] = {"engine": languages[lang]["engine"], "raw_seconds": round(floor, 2),
                             "pipeline_seconds": languages[lang]["pipeline_seconds"],
                             "ratio": round(languages[lang]["pipeline_seconds"] / floor, 2)}
         results["pipeline_over_raw"] = ratios
         print("bench: make -j1 cold (eSpeak NG)...", file=sys.stderr)
-        one, _ = make(scratch, "j1", jobs=1)
+        one, _ = make(scratch, "j1", langs, jobs=1)
         print("bench: make -j2 cold (eSpeak NG)...", file=sys.stderr)
-        two, _ = make(scratch, "j2", jobs=2)
+        two, _ = make(scratch, "j2", langs, jobs=2)
         print("bench: make -j2, default voices (Kokoro)...", file=sys.stderr)
-        results["kokoro"] = kokoro_build(scratch, args.kokoro_cache)
-        results["intelligibility"] = listen(scratch)
+        results["kokoro"] = kokoro_build(scratch, langs, args.kokoro_cache)
+        results["intelligibility"] = listen(scratch, langs)
         cache = args.kokoro_cache
-        noop, log = make(scratch, "kokoro", jobs=2, espeak=False, cache=cache)
+        noop, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
         edit_one_msgstr(scratch)
-        edited, edit_log = make(scratch, "kokoro", jobs=2, espeak=False, cache=cache)
+        edited, edit_log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
         synthesised = [line for line in edit_log.splitlines() if "utterances synthesised" in line]
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
