@@ -12,9 +12,12 @@ pipeline meant to say, chapter against chapter:
   Chinese numerals on both sides, punctuation and spaces removed), Whisper prompted in
   Simplified Chinese; also the error rate on toneless pinyin syllables, which does not
   count a homophone written with another character (巴氯芬 heard as 八绿分) as an error;
-- hi: CER on Devanagari letters and signs (nukta and chandrabindu folded), Whisper
-  prompted with a Devanagari sentence: unprompted, Whisper base writes Hindi in Urdu
-  script, which no character comparison can score;
+- hi: Whisper base writes Hindi in Urdu script (prompting it with Devanagari holds for
+  one 30-second window only), so script and transcript are both reduced to a common
+  phonetic skeleton before the CER: consonants (aspiration dropped, as Urdu writes it
+  apart), long vowels (ā, ī/e/ai as y, ū/o/au as v, as Urdu writes them), nasals as n;
+  short vowels, which Urdu does not write, are dropped. A rough measure: it scores the
+  sounds Whisper heard, not spelling;
 - "drug names accepted": the WER again after any transcribed word that is within 75 %
   (rapidfuzz ratio) of a drug name of the script is taken as that name: Whisper base
   has never seen "baclofen" and writes "backlofen" even for a perfect reading.
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 WHISPER_LANG = {"en": "en", "es": "es", "fr": "fr", "ar": "ar", "zh_Hans": "zh", "hi": "hi"}
-PROMPTS = {"zh_Hans": "以下是普通话的句子。", "hi": "यह हिंदी में लिखा गया वाक्य है।"}
+PROMPTS = {"zh_Hans": "以下是普通话的句子。"}
 CHARACTERS = frozenset({"zh_Hans", "hi"})  # scored by characters, not words
 DRUGS = ("baclofen", "baclofeno", "baclofène", "lioresal", "gaba", "بَاكْلُوفِين", "باكلوفين")
 
@@ -58,10 +61,11 @@ def whisper_model(folder: Path) -> Any:
 
 
 def transcribe(model: Any, track: Path, lang: str) -> str:
-    # Greedy, no temperature fallback, no skipping of "no speech" windows: robotic
-    # speech is often judged to be none, which would hide it instead of scoring it.
+    # Greedy with faster-whisper's temperature fallback (it stops repetition loops), and
+    # no skipping of "no speech" windows: robotic speech is often judged to be none,
+    # which would hide it instead of scoring it.
     segments, _ = model.transcribe(str(track), language=WHISPER_LANG[lang], beam_size=1,
-                                   temperature=0.0, no_speech_threshold=None,
+                                   no_speech_threshold=None,
                                    initial_prompt=PROMPTS.get(lang),
                                    condition_on_previous_text=False)
     return " ".join(segment.text.strip() for segment in segments)
@@ -85,8 +89,34 @@ def normalise(text: str, lang: str) -> str:
 
         text = cn2an.transform(text, "an2cn").replace(" ", "")
     elif lang == "hi":
-        text = text.replace("\u093c", "").replace("\u0901", "\u0902").replace(" ", "")
+        text = skeleton(text)
     return text
+
+
+# Devanagari and Urdu letters -> one phonetic skeleton (see the module's docstring).
+_NUKTA = {"फ़": "f", "ज़": "z", "ड़": "r", "ढ़": "r", "क़": "k", "ख़": "k", "ग़": "g"}
+_SKELETON = str.maketrans({
+    **dict.fromkeys("कखक़", "k"), **dict.fromkeys("गघ", "g"), **dict.fromkeys("चछ", "c"),
+    **dict.fromkeys("जझ", "j"), **dict.fromkeys("टठतथ", "t"), **dict.fromkeys("डढदध", "d"),
+    **dict.fromkeys("ङञणनंँ", "n"), **dict.fromkeys("पफ", "p"), **dict.fromkeys("बभ", "b"),
+    "म": "m", "य": "y", "र": "r", "ल": "l", "व": "v", **dict.fromkeys("शषस", "s"), "ह": "h",
+    **dict.fromkeys("आा", "a"), **dict.fromkeys("ईएऐीेै", "y"), **dict.fromkeys("ऊओऔूोौ", "v"),
+    **dict.fromkeys("अइउऋ", "a"),
+    "ب": "b", "پ": "p", **dict.fromkeys("تٹط", "t"), **dict.fromkeys("ثسصش", "s"),
+    "ج": "j", "چ": "c", **dict.fromkeys("حہهة", "h"), **dict.fromkeys("خقکك", "k"),
+    **dict.fromkeys("دڈ", "d"), **dict.fromkeys("ذزژضظ", "z"), **dict.fromkeys("رڑ", "r"),
+    **dict.fromkeys("غگ", "g"), "ف": "f", "ل": "l", "م": "m", **dict.fromkeys("نں", "n"),
+    "و": "v", **dict.fromkeys("یےيئ", "y"), **dict.fromkeys("اآأ", "a"),
+})
+
+
+def skeleton(text: str) -> str:
+    """Hindi in Devanagari or Urdu script as consonants, long vowels and nasals."""
+    text = unicodedata.normalize("NFC", text)
+    for letter, sound in _NUKTA.items():
+        text = text.replace(letter, sound)
+    mapped = text.translate(_SKELETON)
+    return "".join(ch for ch in mapped if ch.isascii() and ch.isalnum())
 
 
 def _accept_drug_names(hypothesis: str, reference: str) -> str:
