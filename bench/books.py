@@ -22,6 +22,7 @@ from pipeline.audio.mp3 import assemble, write_book
 from pipeline.audio.narration import Script, Utterance, narrate
 from pipeline.audio.synthesis import speak
 from pipeline.config import Config
+from pipeline.locales import to_gettext
 from pipeline.source import parse_file
 from pipeline.translate import load_translation
 
@@ -57,7 +58,8 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
 def plain_encode_seconds(config: Config, article: Path, lang: str, scratch: Path) -> float:
     """One plain MP3 encode of the book's speech (from the warm cache): the encoder's floor."""
     document = load_translation(config, parse_file(article), lang)
-    script = narrate(document, lambda code: read_lexicon(config.locales / code / "lexicon.tsv"))
+    script = narrate(document, lambda code: read_lexicon(
+        config.locales / to_gettext(code) / "lexicon.tsv"))
     engines: dict[str, Any] = {}
 
     def engine_for(code: str) -> Any:
@@ -97,7 +99,7 @@ def arabic_with_diacritics(config: Config, article: Path, folder: Path) -> Path:
     """The Arabic book read by eSpeak NG from the diacritised script; its tracks folder."""
     document = load_translation(config, parse_file(article), "ar")
     script = diacritised(narrate(document, lambda code: read_lexicon(
-        config.locales / code / "lexicon.tsv")))
+        config.locales / to_gettext(code) / "lexicon.tsv")))
     engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
                for code in {u.lang for u in script.utterances()}}
     audios, _ = speak(script, engines.__getitem__, SegmentCache(config.cache / "tts"),

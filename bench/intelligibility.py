@@ -9,8 +9,9 @@ pipeline meant to say, chapter against chapter:
   (Arabic also without diacritics and with alef/yeh/teh marbuta forms unified), and the
   share of the script's words heard as written (hits / words of the script);
 - zh: character error rate (CER) on Han characters and digits (numbers written as
-  Chinese numerals on both sides, punctuation and spaces removed), Whisper prompted in
-  Simplified Chinese; also the error rate on toneless pinyin syllables, which does not
+  Chinese numerals on both sides, punctuation and spaces removed; the Traditional
+  characters Whisper writes past its first window made Simplified with OpenCC), Whisper
+  prompted in Simplified Chinese; also the error rate on toneless pinyin syllables, which does not
   count a homophone written with another character (巴氯芬 heard as 八绿分) as an error;
 - hi: Whisper base writes Hindi in Urdu script (prompting it with Devanagari holds for
   one 30-second window only), so script and transcript are both reduced to a common
@@ -86,7 +87,10 @@ def normalise(text: str, lang: str) -> str:
         text = re.sub("[أإآ]", "ا", text).replace("ى", "ي").replace("ة", "ه")
     elif lang == "zh_Hans":
         import cn2an
+        import opencc
 
+        # Past its first 30 s window Whisper often writes Traditional characters
+        text = opencc.OpenCC("t2s").convert(text)
         text = cn2an.transform(text, "an2cn").replace(" ", "")
     elif lang == "hi":
         text = skeleton(text)

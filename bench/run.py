@@ -46,6 +46,7 @@ from pipeline.audio.lexicon import read_lexicon
 from pipeline.audio.narration import narrate
 from pipeline.catalog import read_catalog, write_catalog
 from pipeline.config import Config, VoiceChoice
+from pipeline.locales import to_gettext
 from pipeline.print.html import PrintOptions, paper_for, render
 from pipeline.print.pdf import write_pdf
 from pipeline.source import parse_file
@@ -129,7 +130,8 @@ def raw_engine(scratch: Path, lang: str) -> float:
     """The same utterances through the bare engine, then one plain MP3 encode: the floor."""
     config = Config(source=ROOT / "source", locales=scratch / "locales", voices=ESPEAK_VOICES)
     document = load_translation(config, parse_file(ARTICLE), lang)
-    script = narrate(document, lambda code: read_lexicon(config.locales / code / "lexicon.tsv"))
+    script = narrate(document, lambda code: read_lexicon(
+        config.locales / to_gettext(code) / "lexicon.tsv"))
     texts = [(u.lang, u.text) for u in script.utterances()]
     engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
                for code in {code for code, _ in texts}}
@@ -183,7 +185,8 @@ def kokoro_build(scratch: Path, langs: Sequence[str], cache: Path | None
 def chapter_texts(config: Config, lang: str) -> list[str]:
     """What each chapter of the book means to say: the narration script's text."""
     document = load_translation(config, parse_file(ARTICLE), lang)
-    script = narrate(document, lambda code: read_lexicon(config.locales / code / "lexicon.tsv"))
+    script = narrate(document, lambda code: read_lexicon(
+        config.locales / to_gettext(code) / "lexicon.tsv"))
     return [" ".join(u.text for u in chapter.utterances) for chapter in script.chapters]
 
 
