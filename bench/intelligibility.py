@@ -8,11 +8,12 @@ pipeline meant to say, chapter against chapter:
 - es, fr, en, ar: word error rate (WER) on words lowercased, punctuation removed
   (Arabic also without diacritics and with alef/yeh/teh marbuta forms unified), and the
   share of the script's words heard as written (hits / words of the script);
-- zh: character error rate (CER) on Han characters and digits (numbers written as
-  Chinese numerals on both sides, punctuation and spaces removed; the Traditional
-  characters Whisper writes past its first window made Simplified with OpenCC), Whisper
-  prompted in Simplified Chinese; also the error rate on toneless pinyin syllables, which does not
-  count a homophone written with another character (巴氯芬 heard as 八绿分) as an error;
+- zh: character error rate (CER) on every character but punctuation and spaces
+  (numbers written as Chinese numerals on both sides; the Traditional characters
+  Whisper writes past its first window made Simplified with OpenCC), Whisper prompted
+  in Simplified Chinese; also the error rate on toneless pinyin syllables, which does
+  not count a homophone written with another character (巴氯芬 heard as 八绿分) as an
+  error;
 - hi: Whisper base writes Hindi in Urdu script (prompting it with Devanagari holds for
   one 30-second window only), so script and transcript are both reduced to a common
   phonetic skeleton before the CER: consonants (aspiration dropped, as Urdu writes it
