@@ -14,8 +14,9 @@ pipeline meant to say, chapter against chapter:
   in Simplified Chinese; also the error rate on toneless pinyin syllables, which does
   not count a homophone written with another character (巴氯芬 heard as 八绿分) as an
   error;
-- hi: Whisper base writes Hindi in Urdu script (prompting it with Devanagari holds for
-  one 30-second window only), so script and transcript are both reduced to a common
+- hi: Whisper base writes Hindi in Urdu script (prompted with a Devanagari sentence it
+  writes Devanagari for its first 30-second window only), so script and transcript are
+  both reduced to a common
   phonetic skeleton before the CER: consonants (aspiration dropped, as Urdu writes it
   apart), long vowels (ā, ī/e/ai as y, ū/o/au as v, as Urdu writes them), nasals as n;
   short vowels, which Urdu does not write, are dropped. A rough measure: it scores the
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 WHISPER_LANG = {"en": "en", "es": "es", "fr": "fr", "ar": "ar", "zh_Hans": "zh", "hi": "hi"}
-PROMPTS = {"zh_Hans": "以下是普通话的句子。"}
+PROMPTS = {"zh_Hans": "以下是普通话的句子。", "hi": "यह हिंदी में लिखा गया वाक्य है।"}
 CHARACTERS = frozenset({"zh_Hans", "hi"})  # scored by characters, not words
 DRUGS = ("baclofen", "baclofeno", "baclofène", "lioresal", "gaba", "بَاكْلُوفِين", "باكلوفين")
 
@@ -63,11 +64,13 @@ def whisper_model(folder: Path) -> Any:
 
 
 def transcribe(model: Any, track: Path, lang: str) -> str:
-    # Greedy with faster-whisper's temperature fallback (it stops repetition loops), and
-    # no skipping of "no speech" windows: robotic speech is often judged to be none,
+    # Greedy, no temperature fallback: the fallback decodes again every window Whisper
+    # cannot follow, which took over ten minutes for one eSpeak NG book; a repetition
+    # loop then counts as insertions (the error rises, "heard as written" does not).
+    # No window is skipped as "no speech": robotic speech is often judged to be none,
     # which would hide it instead of scoring it.
     segments, _ = model.transcribe(str(track), language=WHISPER_LANG[lang], beam_size=1,
-                                   no_speech_threshold=None,
+                                   temperature=0.0, no_speech_threshold=None,
                                    initial_prompt=PROMPTS.get(lang),
                                    condition_on_previous_text=False)
     return " ".join(segment.text.strip() for segment in segments)
