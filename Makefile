@@ -2,19 +2,21 @@
 # make test   set up and run the tests
 #
 # Overridable: SOURCE=source LOCALES=locales OUTPUT=output LANGS="en es ..."
-# (default LANGS: the source language and every language whose catalog is ready)
+# (default LANGS: the source language and every language whose catalog is ready),
+# SETTINGS=file.toml (settings, e.g. voices, instead of pipeline.toml/pyproject.toml)
 
 SOURCE  ?= source
 LOCALES ?= locales
 OUTPUT  ?= output
 VENV    ?= .venv
 PYTHON  ?= python3
+SETTINGS ?=
 
 STAMP    := $(VENV)/.installed
 # The tests' Node tools (DAISY Ace, vnu-jar), pinned by tools/node/package-lock.json.
 NODE_DIR   := tools/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
-PIPELINE := $(VENV)/bin/pipeline --source $(SOURCE) --locales $(LOCALES) --output $(OUTPUT)
+PIPELINE := $(VENV)/bin/pipeline $(if $(SETTINGS),--settings $(SETTINGS) )--source $(SOURCE) --locales $(LOCALES) --output $(OUTPUT)
 
 # The unit list (one file per article, language and format, with everything it reads)
 # comes from the builders themselves: `pipeline units --make` writes it as Make rules,
@@ -23,11 +25,11 @@ MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
                  $(LOCALES)/*/LC_MESSAGES/*.po src/pipeline/*.py src/pipeline/*/builder.py \
-                 pipeline.toml))
+                 pipeline.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
 # (which no timestamp shows) still regenerates the unit list.
-UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(LANG_OPTIONS) : $(UNIT_INPUTS)
+UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(LANG_OPTIONS) $(SETTINGS) : $(UNIT_INPUTS)
 $(shell mkdir -p $(MAKEDIR) && (echo '$(UNITS_KEY)' | cmp -s - $(MAKEDIR)/key \
           || echo '$(UNITS_KEY)' > $(MAKEDIR)/key))
 
@@ -53,7 +55,10 @@ $(UNITS_MK): $(MAKEDIR)/key $(UNIT_INPUTS) | $(STAMP)
 setup: $(STAMP) $(NODE_STAMP)
 	@sh tools/setup-system.sh
 
-$(STAMP): pyproject.toml tools/setup-system.sh
+# The Kokoro voices come from npm (kokoro-js), checked against the sums pinned in
+# kokoro_files.py, into $(VENV)/share/pipeline-kokoro/ with the model joined from its parts.
+$(STAMP): pyproject.toml tools/setup-system.sh tools/kokoro_voices.py \
+          src/pipeline/audio/kokoro_files.py
 	@sh tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,distributed]'
@@ -91,8 +96,9 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/python -m pytest
 
-bench: setup
-	$(VENV)/bin/python bench/run.py
+# BENCH_ARGS="--langs es ar" for a quicker, partial run (see bench/run.py).
+bench: setup $(BENCH_STAMP)
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 # --- many articles, many machines ------------------------------------------------
 
@@ -102,7 +108,8 @@ bench: setup
 PROFILE ?= local
 SNAKEMAKE_ARGS ?=
 SNAKEMAKE_CONFIG = source=$(SOURCE) locales=$(LOCALES) output=$(OUTPUT) \
-                   pipeline=$(VENV)/bin/pipeline $(if $(LANGS),langs="$(LANGS)")
+                   pipeline=$(VENV)/bin/pipeline $(if $(LANGS),langs="$(LANGS)") \
+                   $(if $(SETTINGS),settings=$(SETTINGS))
 
 .PHONY: distributed bench-corpus
 distributed: setup

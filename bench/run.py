@@ -1,13 +1,26 @@
-"""``make bench``: how fast the pipeline is on this machine, and what it costs over its engines.
+"""``make bench``: how fast the pipeline is on this machine, what it costs over its
+engines, and how intelligible each book is.
 
 Everything runs in a scratch folder (outputs, catalogs copy, speech cache), so the
 project's own ``output/`` and ``.cache/`` are left alone. Prints a table and writes
 ``bench/results.json``. Timings are wall-clock seconds of one run each; the ratios
 between them are what carries over to another machine.
+
+Two configurations are built: the default voices (Kokoro for es, fr, hi, zh), cold and
+once, with ``make -j2``, since a Kokoro book takes minutes; and eSpeak NG for every
+language but English (``tests/fixtures/espeak-voices.toml``), which is cheap enough for
+the in-process stage timings, the ``-j1``/``-j2`` comparison and the rebuild figures.
+Whisper base then listens to both sets of books (``intelligibility``).
+
+    python bench/run.py [--kokoro-cache DIR] [--langs LANG ...]
+        --kokoro-cache  reuse this speech cache for the Kokoro build (not cold then; the
+                        results say so)
+        --langs         only these languages: a quicker, partial run
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -17,8 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import books
+import intelligibility
 
 from pipeline.audio import voices
 from pipeline.audio.book import narrate_book
@@ -26,7 +45,8 @@ from pipeline.audio.ffmpeg import ffmpeg
 from pipeline.audio.lexicon import read_lexicon
 from pipeline.audio.narration import narrate
 from pipeline.catalog import read_catalog, write_catalog
-from pipeline.config import Config
+from pipeline.config import Config, VoiceChoice
+from pipeline.locales import to_gettext
 from pipeline.print.html import PrintOptions, paper_for, render
 from pipeline.print.pdf import write_pdf
 from pipeline.source import parse_file
@@ -34,14 +54,26 @@ from pipeline.translate import load_translation
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
+KOKORO_LANGS = ("es", "fr", "zh_Hans", "hi")
 ARTICLE = ROOT / "source" / "baclofen.md"
+ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
+ESPEAK_VOICES = {lang: VoiceChoice("espeak") for lang in KOKORO_LANGS}
+# Each pipeline process timed: peak memory, and CPU seconds (wall time depends on what
+# else runs on the machine; CPU time much less).
+TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s cpu %U+%S s" .venv/bin/pipeline '
+         '--source source --locales {locales} --output {output}')
 
 
-def make(scratch: Path, name: str, *, jobs: int, target: str = "all") -> tuple[float, str]:
-    """Run make on the real project with outputs, catalogs and cache in ``scratch``."""
-    env = {**os.environ, "PIPELINE_CACHE": str(scratch / f"cache-{name}")}
-    command = ["make", f"-j{jobs}", "--no-print-directory", target,
-               f"OUTPUT={scratch / f'output-{name}'}", f"LOCALES={scratch / 'locales'}"]
+def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: bool = True,
+         cache: Path | None = None) -> tuple[float, str]:
+    """Run make on the real project with outputs, catalogs and cache in ``scratch``;
+    eSpeak NG's settings, or the default voices with each process timed."""
+    env = {**os.environ, "PIPELINE_CACHE": str(cache or scratch / f"cache-{name}")}
+    output, locales = scratch / f"output-{name}", scratch / "locales"
+    command = ["make", f"-j{jobs}", "--no-print-directory", "all", f"OUTPUT={output}",
+               f"LOCALES={locales}", f"LANGS={' '.join(langs)}"]
+    command.append(f"SETTINGS={ESPEAK_SETTINGS}" if espeak else
+                   TIMED.format(locales=locales, output=output))
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           check=False)
@@ -51,17 +83,18 @@ def make(scratch: Path, name: str, *, jobs: int, target: str = "all") -> tuple[f
     return seconds, done.stdout + done.stderr
 
 
-def stages(scratch: Path) -> dict[str, object]:
+def stages(scratch: Path, langs: Sequence[str]) -> dict[str, object]:
     """One cold in-process build of every language, timed stage by stage."""
     config = Config(source=ROOT / "source", locales=scratch / "locales",
-                    output=scratch / "output-stages", cache=scratch / "cache-stages")
+                    output=scratch / "output-stages", cache=scratch / "cache-stages",
+                    voices=ESPEAK_VOICES)
     timings = {"parse": 0.0, "translate": 0.0, "pdf": 0.0, "synthesis": 0.0, "encoding": 0.0}
     engines: dict[str, dict[str, float]] = {}
     audio: dict[str, dict[str, float]] = {}
     started = time.perf_counter()
     source = parse_file(ARTICLE)
     timings["parse"] = time.perf_counter() - started
-    for lang in LANGS:
+    for lang in langs:
         started = time.perf_counter()
         document = load_translation(config, source, lang)
         timings["translate"] += time.perf_counter() - started
@@ -95,9 +128,10 @@ def stages(scratch: Path) -> dict[str, object]:
 
 def raw_engine(scratch: Path, lang: str) -> float:
     """The same utterances through the bare engine, then one plain MP3 encode: the floor."""
-    config = Config(source=ROOT / "source", locales=scratch / "locales")
+    config = Config(source=ROOT / "source", locales=scratch / "locales", voices=ESPEAK_VOICES)
     document = load_translation(config, parse_file(ARTICLE), lang)
-    script = narrate(document, lambda code: read_lexicon(config.locales / code / "lexicon.tsv"))
+    script = narrate(document, lambda code: read_lexicon(
+        config.locales / to_gettext(code) / "lexicon.tsv"))
     texts = [(u.lang, u.text) for u in script.utterances()]
     engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
                for code in {code for code, _ in texts}}
@@ -128,33 +162,96 @@ def machine() -> dict[str, object]:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 1024 ** 2),
             "system": platform.platform(), "python": platform.python_version(),
             "weasyprint": version("weasyprint"), "piper-tts": version("piper-tts"),
-            "espeakng-loader": version("espeakng-loader")}
+            "espeakng-loader": version("espeakng-loader"), "kokoro-onnx": version("kokoro-onnx"),
+            "onnxruntime": version("onnxruntime"), "faster-whisper": version("faster-whisper")}
+
+
+def kokoro_build(scratch: Path, langs: Sequence[str], cache: Path | None
+                 ) -> dict[str, object]:
+    """The default voices, cold (unless a cache is given), make -j2: per-language time,
+    loudness, peak memory, and pipeline time over engine time plus one plain encode."""
+    seconds, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+    found = books.book_lines(log)
+    config = Config(source=ROOT / "source", locales=scratch / "locales",
+                    cache=cache or scratch / "cache-kokoro")
+    for lang in (lang for lang in KOKORO_LANGS if lang in langs):
+        floor = found[lang]["engine_seconds"] + books.plain_encode_seconds(
+            config, ARTICLE, lang, scratch)
+        found[lang]["pipeline_over_raw"] = round(found[lang]["pipeline_seconds"] / floor, 2)
+    return {"cold": cache is None, "make_j2_seconds": round(seconds, 1), "languages": found,
+            "peak_rss_mb": max(book["peak_rss_mb"] or 0 for book in found.values())}
+
+
+def chapter_texts(config: Config, lang: str) -> list[str]:
+    """What each chapter of the book means to say: the narration script's text."""
+    document = load_translation(config, parse_file(ARTICLE), lang)
+    script = narrate(document, lambda code: read_lexicon(
+        config.locales / to_gettext(code) / "lexicon.tsv"))
+    return [" ".join(u.text for u in chapter.utterances) for chapter in script.chapters]
+
+
+def listen(scratch: Path, langs: Sequence[str]) -> dict[str, dict[str, object]]:
+    """Whisper base on every book of the default voices, on eSpeak NG's books of the
+    languages Kokoro reads, and on the Arabic book read from a diacritised script."""
+    model = intelligibility.whisper_model(scratch / "whisper-base")
+    config = Config(source=ROOT / "source", locales=scratch / "locales",
+                    cache=scratch / "cache-ar-diacritics")
+    sets = {"default": scratch / "output-kokoro", "espeak": scratch / "output-j2"}
+    scores: dict[str, dict[str, object]] = {}
+    transcripts: dict[str, list[str]] = {}
+    for lang in langs:
+        chapters = chapter_texts(config, lang)
+        trials = [(name, folder / lang / "baclofen") for name, folder in sets.items()
+                  if name == "default" or lang in KOKORO_LANGS]
+        if lang == "ar":
+            trials.append(("espeak+tashkeel", books.arabic_with_diacritics(
+                config, ARTICLE, scratch / "output-ar-diacritics")))
+        for name, tracks in trials:
+            print(f"bench: Whisper base listens to {lang} ({name})...", file=sys.stderr)
+            score, heard = intelligibility.book(model, chapters, tracks, lang)
+            scores.setdefault(lang, {})[name] = {k: round(v, 3) if isinstance(v, float) else v
+                                                 for k, v in asdict(score).items()}
+            transcripts[f"{lang} {name}"] = heard
+    (ROOT / "bench" / "transcripts.json").write_text(
+        json.dumps(transcripts, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return scores
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kokoro-cache", type=Path, help="reuse this speech cache for the "
+                        "default voices' build (then it is not a cold build)")
+    parser.add_argument("--langs", nargs="+", default=LANGS, choices=LANGS, metavar="LANG",
+                        help="only these languages (a quicker, partial run)")
+    args = parser.parse_args()
+    langs = args.langs
     scratch = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         shutil.copytree(ROOT / "locales", scratch / "locales")
-        results: dict[str, object] = {"machine": machine()}
-        print("bench: stage timings (cold, in process)...", file=sys.stderr)
-        results.update(stages(scratch))
+        results: dict[str, object] = {"machine": machine(), "langs": list(langs)}
+        print("bench: stage timings (cold, in process, eSpeak NG)...", file=sys.stderr)
+        results.update(stages(scratch, langs))
         print("bench: raw engines + encoder on the same text...", file=sys.stderr)
         languages = results["languages"]
         assert isinstance(languages, dict)
         ratios = {}
-        for lang in ("en", "es"):
+        for lang in (lang for lang in ("en", "es") if lang in langs):
             floor = raw_engine(scratch, lang)
             ratios[lang] = {"engine": languages[lang]["engine"], "raw_seconds": round(floor, 2),
                             "pipeline_seconds": languages[lang]["pipeline_seconds"],
                             "ratio": round(languages[lang]["pipeline_seconds"] / floor, 2)}
         results["pipeline_over_raw"] = ratios
-        print("bench: make -j1 cold...", file=sys.stderr)
-        one, _ = make(scratch, "j1", jobs=1)
-        print("bench: make -j2 cold...", file=sys.stderr)
-        two, _ = make(scratch, "j2", jobs=2)
-        noop, log = make(scratch, "j2", jobs=2)
+        print("bench: make -j1 cold (eSpeak NG)...", file=sys.stderr)
+        one, _ = make(scratch, "j1", langs, jobs=1)
+        print("bench: make -j2 cold (eSpeak NG)...", file=sys.stderr)
+        two, _ = make(scratch, "j2", langs, jobs=2)
+        print("bench: make -j2, default voices (Kokoro)...", file=sys.stderr)
+        results["kokoro"] = kokoro_build(scratch, langs, args.kokoro_cache)
+        results["intelligibility"] = listen(scratch, langs)
+        cache = args.kokoro_cache
+        noop, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
         edit_one_msgstr(scratch)
-        edited, edit_log = make(scratch, "j2", jobs=2)
+        edited, edit_log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
         synthesised = [line for line in edit_log.splitlines() if "utterances synthesised" in line]
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
@@ -171,29 +268,38 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def table(results: dict[str, object]) -> str:
-    m = results["make"]
-    s = results["stages"]
-    assert isinstance(m, dict) and isinstance(s, dict)
+def table(results: dict[str, Any]) -> str:
+    m, s, k = results["make"], results["stages"], results["kokoro"]
     rows = [
-        ("cold build, all 6 languages, make -j2", f"{m['cold_j2_seconds']} s"),
-        ("cold build, make -j1", f"{m['cold_j1_seconds']} s"),
-        ("make -j2 speed-up over -j1", f"{m['speedup_j2_over_j1']}x"),
+        ("cold build, default voices (Kokoro), make -j2", f"{k['make_j2_seconds']} s"
+         + ("" if k["cold"] else " (NOT cold: shared speech cache)")),
+        ("cold build, eSpeak NG voices, make -j2", f"{m['cold_j2_seconds']} s"),
+        ("cold build, eSpeak NG voices, make -j1", f"{m['cold_j1_seconds']} s"),
+        ("make -j2 speed-up over -j1 (eSpeak NG)", f"{m['speedup_j2_over_j1']}x"),
         ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: {m['noop_rebuilt_anything']})"),
         ("rebuild after editing one msgstr", f"{m['rebuild_after_one_msgstr_seconds']} s"),
-        *((f"stage: {name}", f"{seconds} s") for name, seconds in s.items()),
+        *((f"stage (eSpeak NG): {name}", f"{seconds} s") for name, seconds in s.items()),
     ]
-    engines = results["engines"]
-    assert isinstance(engines, dict)
     rows += [(f"{name}: audio seconds per engine second", f"{counts['audio_per_wall_second']}")
-             for name, counts in engines.items()]
-    ratios = results["pipeline_over_raw"]
-    assert isinstance(ratios, dict)
+             for name, counts in results["engines"].items()]
     rows += [(f"pipeline / raw engine+encoder, {lang} ({r['engine']})",
               f"{r['ratio']} ({r['pipeline_seconds']} s / {r['raw_seconds']} s; goal <= 1.25)")
-             for lang, r in ratios.items()]
+             for lang, r in results["pipeline_over_raw"].items()]
+    for lang, book in k["languages"].items():
+        rows.append((f"{lang} book: {book['voices']}",
+                     f"{book['book_minutes']} min in {book['pipeline_seconds']} s, "
+                     f"{book['loudness_lufs']} LUFS, {book['true_peak_dbtp']} dBTP, "
+                     f"{book['peak_rss_mb']} MB"
+                     + (f", pipeline/raw {book['pipeline_over_raw']}"
+                        if "pipeline_over_raw" in book else "")))
     rows += [("peak memory (largest process)",
               f"{max(m['peak_rss_mb_children'], results['peak_rss_mb_in_process'])} MB")]
+    for lang, sets in results["intelligibility"].items():
+        for name, score in sets.items():
+            extra = "pinyin error" if lang == "zh_Hans" else "drug names accepted"
+            rows.append((f"Whisper base, {lang} ({name})",
+                         f"{score['metric']} {score['error']:.0%}, heard as written "
+                         f"{score['heard']:.0%}, {extra} {score['alternative']:.0%}"))
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
 

@@ -95,23 +95,25 @@ def test_espeak_unknown_voice_is_an_error(no_voices: Path) -> None:
 
 def test_unknown_engine_is_an_error(no_voices: Path) -> None:
     """An engine name that is not registered is a PipelineError listing the known ones."""
-    assert set(REGISTRY) == {"espeak", "gtts", "piper"}
+    assert set(REGISTRY) == {"espeak", "gtts", "kokoro", "piper"}
     with pytest.raises(PipelineError, match=r"unknown speech engine 'festival' \(known: "
-                                            r"espeak, gtts, piper\)"):
+                                            r"espeak, gtts, kokoro, piper\)"):
         voices.load(VoiceChoice("festival"), "en", no_voices)
 
 
 def test_default_choice_without_voice_files(no_voices: Path) -> None:
-    """Piper for English (its voice is bundled), eSpeak NG for the rest; never gTTS."""
+    """Piper for English (its voice is bundled), Kokoro for es, fr, hi and zh, eSpeak NG
+    for the rest; never gTTS."""
     config = Config(voices_dir=no_voices)
     chosen = {lang: voices.choose(config, lang)
-              for lang in ("en", "es", "fr", "ar", "zh_Hans", "hi", "pt_BR", "en-GB")}
-    assert chosen == {"en": VoiceChoice("piper"), "es": VoiceChoice("espeak"),
-                      "fr": VoiceChoice("espeak"), "ar": VoiceChoice("espeak"),
-                      "zh_Hans": VoiceChoice("espeak"), "hi": VoiceChoice("espeak"),
-                      "pt_BR": VoiceChoice("espeak"), "en-GB": VoiceChoice("piper")}
+              for lang in ("en", "es", "fr", "ar", "zh_Hans", "hi", "pt_BR", "en-GB", "es-MX")}
+    assert chosen == {"en": VoiceChoice("piper"), "es": VoiceChoice("kokoro"),
+                      "fr": VoiceChoice("kokoro"), "ar": VoiceChoice("espeak"),
+                      "zh_Hans": VoiceChoice("kokoro"), "hi": VoiceChoice("kokoro"),
+                      "pt_BR": VoiceChoice("espeak"), "en-GB": VoiceChoice("piper"),
+                      "es-MX": VoiceChoice("kokoro")}
     missing = Config(voices_dir=no_voices / "absent")
-    assert voices.choose(missing, "es") == VoiceChoice("espeak")
+    assert voices.choose(missing, "es") == VoiceChoice("kokoro")
 
 
 def test_engine_option_wins(no_voices: Path) -> None:
@@ -134,7 +136,7 @@ def test_configured_voices_are_honoured(no_voices: Path) -> None:
     assert voices.choose(config, "en") == VoiceChoice("espeak", "en-gb-x-rp")
     assert voices.choose(config, "zh_Hans") == VoiceChoice("espeak")
     assert voices.choose(config, "fr") == VoiceChoice("gtts")
-    assert voices.choose(config, "es") == VoiceChoice("espeak")
+    assert voices.choose(config, "es") == VoiceChoice("kokoro")
     engine = voices.load(voices.choose(config, "en"), "en", no_voices)
     assert engine.voice == "en-gb-x-rp"
 
@@ -166,7 +168,7 @@ def test_voice_file_in_voices_folder_is_chosen(no_voices: Path) -> None:
     fake_voice(no_voices, config=b"{}")
     config = Config(voices_dir=no_voices)
     assert voices.choose(config, "es") == VoiceChoice("piper")
-    assert voices.choose(config, "fr") == VoiceChoice("espeak")
+    assert voices.choose(config, "fr") == VoiceChoice("kokoro")
 
 
 @pytest.mark.parametrize("config", [b"\x00\xff garbage", b'{"audio": {"sample_rate": 22050}}'],

@@ -256,3 +256,52 @@ def test_each_utterance_names_the_element_it_reads(project: Path) -> None:
         "s-2", "s-2-1", "s-2-2", "s-2-3-1", "s-2-3-2",  # More: figure, paragraph, list
         "credits", "credits-1", "sources", "sources-1",
         "disclaimer", "disclaimer-1", "disclaimer-2"]
+
+
+def _one(text: str, lang: str, pause: str = "paragraph") -> list[tuple[str, str, int]]:
+    """``text`` as one utterance in ``lang``, through the Latin-in-English split."""
+    from pipeline.audio.narration import Chapter, latin_in_english
+
+    script = Script(lang, "t", (Chapter("t", (Utterance(text, lang, PAUSE[pause], "s-1-2"),)),))
+    parts = list(latin_in_english(script).utterances())
+    assert {u.ref for u in parts} == {"s-1-2"}  # every part still reads its element
+    return [(u.lang, u.text, u.pause_ms) for u in parts]
+
+
+def test_latin_words_in_chinese_are_read_in_english() -> None:
+    """Names and the English citation in Chinese text go to the English voice; the last
+    part keeps the utterance's pause, the parts before it get a short one."""
+    assert _one("作者 SCIRE Community Team.", "zh-Hans") == [
+        ("zh-Hans", "作者", 150), ("en", "SCIRE Community Team.", 650)]
+    assert _one("请观看：Vu 医生讲解，Verma 医生讲述。", "zh-Hans") == [
+        ("zh-Hans", "请观看：", 150), ("en", "Vu", 150), ("zh-Hans", "医生讲解，", 150),
+        ("en", "Verma", 150), ("zh-Hans", "医生讲述。", 650)]
+    assert _one("Wolfe DL (2016). Spasticity. 载于：Querée M 编.", "zh-Hans") == [
+        ("en", "Wolfe DL (2016). Spasticity.", 150), ("zh-Hans", "载于：", 150),
+        ("en", "Querée M", 150), ("zh-Hans", "编.", 650)]
+
+
+def test_latin_words_in_hindi_are_read_in_english() -> None:
+    """A separator left at the start of the Hindi part is dropped (no voice starts on one)."""
+    assert _one("SCIRE Project, इसके भागीदार।", "hi") == [
+        ("en", "SCIRE Project", 150), ("hi", "इसके भागीदार।", 650)]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("每天 20 毫克，5 g 即可。", "zh-Hans"),  # digits and a lone unit letter stay Chinese
+    ("Tome 20 mg de baclofeno (Lioresal).", "es"),  # Latin script: nothing to split
+    ("This is English.", "en")])
+def test_other_text_is_not_split(text: str, lang: str) -> None:
+    assert _one(text, lang) == [(lang, text, 650)]
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "hi"])
+def test_real_article_latin_words_go_to_the_english_voice(lang: str) -> None:
+    """In the real Chinese and Hindi scripts no utterance in those languages keeps a word
+    of two or more Latin letters; the attribution's names are read in English."""
+    document = translated(REAL, BACLOFEN, lang)
+    script = narrate(document, shipped_lexicons(REAL))
+    native = [u.text for u in script.utterances() if u.lang != "en"]
+    assert not [t for t in native if re.search(r"[A-Za-z]{2}", t)]
+    english = [u.text for u in script.utterances() if u.lang == "en"]
+    assert "SCIRE Community Team." in english and any("Wolfe DL" in t for t in english)

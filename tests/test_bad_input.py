@@ -201,13 +201,17 @@ def test_corrupt_cache_entry_is_synthesised_again(built: Path) -> None:
     assert "1 utterances synthesised" in result.err
 
 
+ESPEAK_AUDIO = ("audio", "--lang", "es", "--engine", "espeak")
+
+
 @pytest.fixture(scope="module")
 def real_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real article's Spanish book, built once: long enough to interrupt."""
+    """The real article's Spanish book, built once: long enough to interrupt. eSpeak NG
+    reads it (Kokoro, the default, would take minutes; interrupting is engine-blind)."""
     root = tmp_path_factory.mktemp("real")
     shutil.copytree(ROOT / "source", root / "source")
     shutil.copytree(ROOT / "locales", root / "locales")
-    result = run_cli("audio", "--lang", "es", cwd=root, env={"PIPELINE_CACHE": ".cache"})
+    result = run_cli(*ESPEAK_AUDIO, cwd=root, env={"PIPELINE_CACHE": ".cache"})
     assert result.code == 0, result.err
     return root
 
@@ -218,7 +222,7 @@ def real_project(real_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def _start_audio(project: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "audio", "--lang", "es"],
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *ESPEAK_AUDIO],
                             cwd=project, stderr=subprocess.PIPE, text=True)
 
 
@@ -248,7 +252,7 @@ def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
 def test_two_builds_of_the_same_output_at_once(real_project: Path) -> None:
     first = _start_audio(real_project)
     _wait_for(first, "utterance")
-    second = run_cli("audio", "--lang", "es", cwd=real_project)
+    second = run_cli(*ESPEAK_AUDIO, cwd=real_project)
     assert second.code == 1 and "Traceback" not in second.err
     assert second.err.strip() == (f"{Path('output/es/baclofen.mp3')}: another build of this "
                                   "file is running; wait for it to finish")

@@ -60,3 +60,17 @@ def test_every_stage_has_a_subcommand() -> None:
     for command in ("extract", "init", "update", "check", "report", "pdf", "audio", "build",
                     "units", "parse"):
         assert command in result.out
+
+
+def test_settings_file_chooses_the_voices(project: Path) -> None:
+    """--settings reads another file's [pipeline] table: the tests' eSpeak NG voices; the
+    audio unit then depends on that file; a missing file is one clear line."""
+    settings = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
+    result = run_cli("--settings", settings, "audio", "--lang", "es", cwd=project)
+    assert result.code == 0, result.err
+    assert "(es: espeak es)" in result.err
+    listed = run_cli("--settings", settings, "units", "--json", "--lang", "es", cwd=project)
+    audio = next(u for u in json.loads(listed.out) if u["format"] == "audio")
+    assert str(settings) in audio["inputs"]
+    missing = run_cli("--settings", "absent.toml", "audio", cwd=project)
+    assert (missing.code, missing.err) == (1, "absent.toml: no such settings file\n")

@@ -18,6 +18,7 @@ from conftest import REAL_LANGS, ROOT
 from pipeline.catalog import read_catalog, write_catalog
 
 GOALS = ("pdf", "audio", "html", "epub", "vtt")
+ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
 TLAN = {"en": "eng", "es": "spa", "fr": "fra", "ar": "ara", "zh_Hans": "zho", "hi": "hin"}
 
 
@@ -28,12 +29,17 @@ def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """`make pdf audio html epub vtt` with a scratch output and a copy of the catalogs (the
-    project's speech cache keeps reruns fast); returns the scratch folder and the make
-    variables."""
+    """`make pdf audio html epub vtt` with a scratch output and a copy of the catalogs
+    (the project's speech cache keeps reruns fast); returns the scratch folder and the
+    make variables.
+
+    eSpeak NG reads the languages Kokoro reads by default (SETTINGS=, see
+    tests/fixtures/espeak-voices.toml): six whole Kokoro books would take ~25 minutes.
+    """
     scratch = tmp_path_factory.mktemp("make")
     shutil.copytree(ROOT / "locales", scratch / "locales")
-    variables = [f"OUTPUT={scratch / 'output'}", f"LOCALES={scratch / 'locales'}"]
+    variables = [f"OUTPUT={scratch / 'output'}", f"LOCALES={scratch / 'locales'}",
+                 f"SETTINGS={ESPEAK_SETTINGS}"]
     done = _make("-j2", *GOALS, *variables)
     assert done.returncode == 0, done.stderr[-3000:]
     return scratch, variables

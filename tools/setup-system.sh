@@ -6,10 +6,11 @@
 #   fonts-noto-*    Arabic, Devanagari (core) and Simplified Chinese (cjk) print fonts
 #   fontconfig, libpango*  what WeasyPrint lays text out with
 #   libharfbuzz-subset0    fast font subsetting (Chinese PDFs: 9 s with fontTools, <1 s with it)
-# and, for the tests only (the build needs none of them), where the command is missing:
+# and, where the command is missing (the build itself needs none of them):
 #   java     default-jre-headless   EPUBCheck and the Nu HTML checker (vnu.jar)
 #   chromium chromium               DAISY Ace and axe-core check the EPUB and HTML in it
-#   npm      npm                    installs Ace and vnu-jar (tools/node, `npm ci`)
+#   npm      npm                    installs Ace and vnu-jar (tools/node, `npm ci`), and
+#                                   fetches the Kokoro voices (kokoro-js) at set-up
 set -eu
 PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig libharfbuzz-subset0
 libpango-1.0-0 libpangoft2-1.0-0"

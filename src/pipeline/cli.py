@@ -20,7 +20,7 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _config(args: argparse.Namespace) -> Config:
-    settings, origin = load_settings()
+    settings, origin = load_settings(file=args.settings)
     options = {key: getattr(args, key, None)
                for key in ("threshold", "paper", "engine", "strict")}
     return make_config(settings, origin, source=args.source, locales=args.locales,
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of translation catalogs (default: locales)")
     parser.add_argument("--output", type=Path, default=Path("output"),
                         help="folder for the built files (default: output)")
+    parser.add_argument("--settings", type=Path, metavar="FILE",
+                        help="read settings from FILE (a [pipeline] table) instead of "
+                             "pipeline.toml or pyproject.toml")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Command, *, slugs: bool = False, about: str | None = None
@@ -154,9 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="share of entries that must be translated (default 0.8)")
     for sub in (build, *shortcuts):
         sub.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
-        sub.add_argument("--engine", help="speech engine for every language: piper, espeak "
-                         "or gtts (gtts needs the network; default: piper where a voice "
-                         "exists, else espeak)")
+        sub.add_argument("--engine", help="speech engine for every language: piper, kokoro, "
+                         "espeak or gtts (gtts needs the network; default: piper where a "
+                         "voice exists, kokoro for es, fr, hi, zh, else espeak)")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="fail when any text would fall back to the source language")
     return parser

@@ -9,6 +9,10 @@ Example (either file)::
     [tool.pipeline.voices]
     es = { engine = "piper", voice = "es_ES-davefx-medium" }
     fr = { engine = "gtts" }   # opt-in: needs the network
+
+``pipeline --settings FILE`` (Make: ``SETTINGS=FILE``) reads FILE instead, e.g. the
+tests' ``tests/fixtures/espeak-voices.toml``, which has eSpeak NG read every language
+but English so that whole books build in seconds.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Config:
     paper: str | None = None
     engine: str | None = None
     voices: dict[str, VoiceChoice] = field(default_factory=dict)
+    settings: Path | None = None  # a settings file other than pyproject.toml, if any
 
     def articles(self) -> list[Path]:
         """Every source article, sorted; none at all is an error."""
@@ -59,21 +64,36 @@ class Config:
         return path
 
 
-def load_settings(directory: Path = Path()) -> tuple[dict[str, Any], Path | None]:
-    """The pipeline's settings table and the file it came from (``None``: defaults)."""
+def load_settings(directory: Path = Path(), file: Path | None = None
+                  ) -> tuple[dict[str, Any], Path | None]:
+    """The pipeline's settings table and the file it came from (``None``: defaults).
+
+    ``file`` (``--settings``) is read instead of looking for pipeline.toml, then
+    pyproject.toml, in ``directory``.
+    """
+    if file is not None:
+        if not file.is_file():
+            raise PipelineError("no such settings file", file)
+        table = ("tool", "pipeline") if file.name == "pyproject.toml" else ("pipeline",)
+        return _table(file, table), file
     for name, table in (("pipeline.toml", ("pipeline",)), ("pyproject.toml", ("tool", "pipeline"))):
         path = directory / name
         if not path.is_file():
             continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise PipelineError(f"not valid TOML: {error}", path) from None
-        for key in table:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
+        data = _table(path, table)
         if data or name == "pipeline.toml":
-            return dict(data), path
+            return data, path
     return {}, None
+
+
+def _table(path: Path, table: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PipelineError(f"not valid TOML: {error}", path) from None
+    for key in table:
+        data = data.get(key, {}) if isinstance(data, dict) else {}
+    return dict(data)
 
 
 def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -> Config:
@@ -97,6 +117,7 @@ def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -
         "voices_dir": Path(os.environ.get("PIPELINE_VOICES",
                                           settings.get("voices_dir", "voices"))),
         "cache": Path(os.environ.get("PIPELINE_CACHE", settings.get("cache", ".cache"))),
+        "settings": origin if origin and origin.name != "pyproject.toml" else None,
     }
     values.update({key: value for key, value in options.items() if value is not None})
     if not 0 <= values["threshold"] <= 1:

@@ -21,9 +21,11 @@ class AudioBuilder:
     code: ClassVar[tuple[str, ...]] = ("audio",)
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        """The pronunciation lexicons (the language's, and English for fallback text)."""
+        """The pronunciation lexicons (the language's, and English for fallback text), and
+        the settings file that chooses the voices, if there is one."""
         lexicons = {config.locales / code / "lexicon.tsv" for code in (lang, "en")}
-        return sorted(path for path in lexicons if path.is_file())
+        chosen = [config.settings] if config.settings else []
+        return sorted(path for path in lexicons if path.is_file()) + chosen
 
     def build(self, job: Job) -> str:
         from pipeline.audio.book import narrate_book
@@ -36,4 +38,4 @@ class AudioBuilder:
         return (f"{target}: {book.seconds / 60:.1f} min, {book.chapters} chapters, "
                 f"{book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "
                 f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
-                f"({voices})")
+                f"({voices}); engines {book.tally.engine_seconds:.1f} s")

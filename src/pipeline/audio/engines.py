@@ -2,7 +2,8 @@
 
     piper   neural voices, offline: English from the PyPI voice package, any other
             language whose voice file is in the voices folder
-    espeak  eSpeak NG, offline, ~100 languages: the default where there is no Piper voice
+    kokoro  Kokoro-82M neural voices, offline: the default for es, fr, hi and zh
+    espeak  eSpeak NG, offline, ~100 languages: the default for every other language
     gtts    Google's voice over the network: opt-in only, never chosen implicitly
 """
 

