@@ -57,11 +57,18 @@ setup: $(STAMP) $(NODE_STAMP)
 
 # The Kokoro voices come from npm (kokoro-js), checked against the sums pinned in
 # kokoro_files.py, into $(VENV)/share/pipeline-kokoro/ with the model joined from its parts.
-$(STAMP): pyproject.toml tools/setup-system.sh tools/kokoro_voices.py \
+$(STAMP): pyproject.toml Makefile tools/setup-system.sh tools/kokoro_voices.py \
           src/pipeline/audio/kokoro_files.py
 	@sh tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,distributed]'
+	$(VENV)/bin/python tools/kokoro_voices.py
+	touch $@
+
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    -e '.[dev,distributed,bench]'
 	touch $@
 
 # No install scripts: puppeteer's would download a browser (Ace uses Debian's chromium)
