@@ -63,7 +63,8 @@ def _chain(gain_db: float, ceiling_db: float, *, oversample: bool = True) -> str
     release costs the least loudness on speech.
     """
     limit = max(10 ** (ceiling_db / 20), 0.0625)  # alimiter's lowest ceiling is -24 dB
-    limiter = f"alimiter=limit={limit:.4f}:attack=2:release=20:level=false"
+    # latency=true: the look-ahead does not delay the audio, so the timeline stays exact
+    limiter = f"alimiter=limit={limit:.4f}:attack=2:release=20:level=false:latency=true"
     if oversample:
         limiter = f"aresample={RATE * 4},{limiter},aresample={RATE}"
     lowpass = f"lowpass=f={LOWPASS_HZ}:poles=2"  # twice: a 4th-order slope

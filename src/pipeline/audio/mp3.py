@@ -28,6 +28,7 @@ from pipeline.audio.timeline import Span, Spoken, write_timeline
 from pipeline.output import TEMP_PREFIX, atomic_path
 
 LEAD_IN_MS: Final = 300
+FRAME_SAMPLES: Final = 1152  # two MPEG-2 Layer III frames (576 samples each)
 
 
 def assemble(script: Script, audios: Sequence[Audio]
@@ -49,6 +50,13 @@ def assemble(script: Script, audios: Sequence[Audio]
             pieces += [speech, _silence(utterance.pause_ms)]
             position = end + len(pieces[-1]) // SAMPLE_WIDTH
         marks.append(ChapterMark(chapter.title, 0 if not marks else start, position))
+    # A whole number of MP3 frames: ffmpeg's decoder then gives back exactly the samples
+    # encoded (for some other lengths its gapless trimming leaves 30-50 extra at the end).
+    extra = -position % FRAME_SAMPLES
+    if marks and extra:
+        pieces.append(bytes(extra * SAMPLE_WIDTH))
+        last = marks[-1]
+        marks[-1] = ChapterMark(last.title, last.start, position + extra)
     return b"".join(pieces), marks, spans
 
 
