@@ -39,7 +39,7 @@ def speak(script: Script, engine_for: Callable[[str], Engine], cache: SegmentCac
             started = time.perf_counter()
             audio = engine.synthesize(utterance.text)
             tally.engine_seconds += time.perf_counter() - started
-            cache.put(key, audio)
+            audio = cache.put(key, audio)  # another process's take if it came first
             tally.synthesised += 1
         else:
             tally.reused += 1
