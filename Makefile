@@ -25,7 +25,7 @@ MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
                  $(LOCALES)/*/LC_MESSAGES/*.po src/pipeline/*.py src/pipeline/*/builder.py \
-                 pipeline.toml $(SETTINGS)))
+                 pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
 # (which no timestamp shows) still regenerates the unit list.

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,35 @@ def test_processes_writing_one_entry_at_once_never_leave_it_damaged(tmp_path: Pa
     assert seen > 10 and reads > seen // 2
     assert cache.get(key) == AUDIO
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key}.pcm"]
+
+
+def test_the_first_take_stored_is_the_one_kept(tmp_path: Path) -> None:
+    """A second, different take of a stored utterance is dropped, and its maker is handed
+    the stored one: a neural voice's takes differ, and a book must match the cache."""
+    cache = SegmentCache(tmp_path)
+    first, second = Audio(bytes(100), 22_050), Audio(bytes(range(100)), 22_050)
+    assert cache.put("cd" * 32, first) == first
+    assert cache.put("cd" * 32, second) == first
+    assert cache.get("cd" * 32) == first
+
+
+def _put_take(folder: str, key: str, fill: int, results: Any) -> None:
+    results.put(SegmentCache(Path(folder)).put(key, Audio(bytes([fill]) * 400_000, 22_050)).pcm)
+
+
+def test_racing_takes_agree(tmp_path: Path) -> None:
+    """Several processes speak one utterance at once, each its own take: every one of
+    them ends up with the same take, the one in the cache."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    for round_ in range(20):
+        key = f"{round_:064x}"
+        racers = [context.Process(target=_put_take, args=(str(tmp_path), key, fill, results))
+                  for fill in (1, 2, 3)]
+        for racer in racers:
+            racer.start()
+        takes = {results.get(timeout=60) for _ in racers}
+        for racer in racers:
+            racer.join()
+        assert len(takes) == 1
+        assert SegmentCache(tmp_path).get(key).pcm in takes

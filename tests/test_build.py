@@ -77,3 +77,15 @@ def test_make_plans_from_the_unit_list(project: Path, cli, goal: str) -> None:  
     assert any("--lang es small" in line for line in commands)
     assert "'de' is left out" in planned.stderr
     assert (project / "output" / ".make" / "units.mk").is_file()
+
+
+@pytest.mark.parametrize("name", ["pipeline.toml", "pyproject.toml"])
+def test_the_file_that_chooses_the_voices_is_an_input_of_the_audio(
+        project: Path, cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Edit the voices in either settings file, and Make rebuilds the books."""
+    table = "[pipeline.voices]" if name == "pipeline.toml" else "[tool.pipeline.voices]"
+    (project / name).write_text(f'{table}\nes = {{ engine = "espeak" }}\n')
+    units = json.loads(cli("units", "--json").out)
+    audio = next(u for u in units if u["lang"] == "es" and u["format"] == "audio")
+    pdf = next(u for u in units if u["lang"] == "es" and u["format"] == "pdf")
+    assert name in audio["inputs"] and name not in pdf["inputs"]

@@ -48,7 +48,7 @@ class Config:
     paper: str | None = None
     engine: str | None = None
     voices: dict[str, VoiceChoice] = field(default_factory=dict)
-    settings: Path | None = None  # a settings file other than pyproject.toml, if any
+    settings: Path | None = None  # the file the settings came from (it chooses the voices)
 
     def articles(self) -> list[Path]:
         """Every source article, sorted; none at all is an error."""
@@ -117,7 +117,7 @@ def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -
         "voices_dir": Path(os.environ.get("PIPELINE_VOICES",
                                           settings.get("voices_dir", "voices"))),
         "cache": Path(os.environ.get("PIPELINE_CACHE", settings.get("cache", ".cache"))),
-        "settings": origin if origin and origin.name != "pyproject.toml" else None,
+        "settings": origin,
     }
     values.update({key: value for key, value in options.items() if value is not None})
     if not 0 <= values["threshold"] <= 1:

@@ -22,8 +22,8 @@ TEMP_PREFIX = ".tmp-"
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it is renamed to ``target``."""
+def temporary(target: Path) -> Iterator[Path]:
+    """Yield a new empty file beside ``target`` (same file system); it is removed after."""
     directory = target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -33,11 +33,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(handle)
     temp = Path(name)
     try:
-        yield temp
         os.chmod(temp, 0o644)
-        os.replace(temp, target)
+        yield temp
     finally:
         temp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it is renamed to ``target``."""
+    with temporary(target) as temp:
+        yield temp
+        os.replace(temp, target)
 
 
 def atomic_write(target: Path, data: bytes) -> None:

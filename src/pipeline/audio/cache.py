@@ -3,18 +3,25 @@
 An entry is keyed by a hash of engine, voice, engine version, settings and text, and
 written atomically. Its file holds a checksum of the audio, so a damaged entry is
 noticed, thrown away and synthesised again instead of ending up in a book.
+
+The first take stored under a key is the one every build uses. A neural voice samples
+noise, so two processes that speak the same sentence at once (two articles sharing a
+disclaimer, two machines sharing a cache) can make two slightly different takes; the
+second to finish finds the first's entry, uses it and drops its own. A book built from
+a cache is therefore the same bytes as any later build from that cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Final
 
 from pipeline.audio.engines import Audio, Engine
-from pipeline.output import atomic_write
+from pipeline.output import temporary
 
 MAGIC: Final = b"PIPELINE-TTS-2\n"
 _HEADER: Final = struct.Struct(">I32s")  # sample rate, sha256 of the rate and the PCM
@@ -50,9 +57,19 @@ class SegmentCache:
         path.unlink(missing_ok=True)
         return None
 
-    def put(self, key: str, audio: Audio) -> None:
+    def put(self, key: str, audio: Audio) -> Audio:
+        """Store ``audio`` unless a sound take is already stored; return the stored take."""
+        path = self.path(key)
         header = _HEADER.pack(audio.rate, _digest(audio.rate, audio.pcm))
-        atomic_write(self.path(key), MAGIC + header + audio.pcm)
+        with temporary(path) as temp:
+            temp.write_bytes(MAGIC + header + audio.pcm)
+            while (stored := self.get(key)) is None:  # a damaged entry is removed here
+                try:
+                    os.link(temp, path)  # unlike a rename, never replaces another's take
+                    return audio
+                except FileExistsError:
+                    continue  # stored meanwhile: read that one
+        return stored
 
 
 def _digest(rate: int, pcm: bytes) -> bytes:

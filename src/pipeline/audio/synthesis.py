@@ -80,7 +80,7 @@ class _Speaker:
             started = time.perf_counter()
             audio = self.engine_for(utterance.lang).synthesize(utterance.text)
             self.tally.engine_seconds += time.perf_counter() - started
-            self.caches.speech.put(speech_key, audio)
+            audio = self.caches.speech.put(speech_key, audio)  # another process's take if it came first
             self.tally.synthesised += 1
         else:
             self.tally.reused += 1
