@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -134,16 +134,21 @@ class ChapterCache:
 
     def get(self, key: str) -> Encoded | None:
         entry = self.store.get(key)
-        if entry is None:
-            return None
-        header, (bins, frames) = entry
-        return Encoded(frames, int(header["count"]),
-                       tuple((int(a), int(b)) for a, b in header["spans"]),
-                       np.frombuffer(bins, "<f8"), float(header["gain_db"]),
-                       float(header["true_peak"]), int(header["limited"]), 0)
+        return None if entry is None else _encoded(*entry, encodes=0)
 
-    def put(self, key: str, chapter: Encoded) -> None:
+    def put(self, key: str, chapter: Encoded) -> Encoded:
+        """Store ``chapter`` unless an entry is stored already; return the stored one."""
         header = {"count": chapter.count, "spans": chapter.spans, "gain_db": chapter.gain_db,
                   "true_peak": chapter.true_peak, "limited": chapter.limited}
-        self.store.put(key, header, chapter.bins.astype("<f8").tobytes(), chapter.frames)
+        stored = self.store.put(key, header, chapter.bins.astype("<f8").tobytes(),
+                                chapter.frames)
+        return _encoded(*stored, encodes=chapter.encodes)
+
+
+def _encoded(header: dict[str, Any], parts: list[bytes], *, encodes: int) -> Encoded:
+    bins, frames = parts
+    return Encoded(frames, int(header["count"]),
+                   tuple((int(a), int(b)) for a, b in header["spans"]),
+                   np.frombuffer(bins, "<f8"), float(header["gain_db"]),
+                   float(header["true_peak"]), int(header["limited"]), encodes)
 

@@ -78,6 +78,9 @@ def _load(model: Path) -> Any:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads()
         options.inter_op_num_threads = 1
+        # The CPU memory arena stays on: measured here (onnxruntime 1.32, the 8 longest
+        # sentences of the English book), turning it off raised peak memory (511 MB
+        # instead of 371 MB), as it does for Kokoro. Bounded runs keep the arena small.
         session = onnxruntime.InferenceSession(str(model), options,
                                                providers=["CPUExecutionProvider"])
         return PiperVoice(session=session, config=PiperConfig.from_dict(settings))

@@ -18,7 +18,7 @@ made again from the speech cache, without synthesis.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -71,13 +71,16 @@ class PreparedCache:
 
     def get(self, key: str) -> Prepared | None:
         entry = self.store.get(key)
-        if entry is None:
-            return None
-        header, (bins, pcm) = entry
-        return Prepared(int(header["samples"]), np.frombuffer(pcm, "<i2"),
-                        np.frombuffer(bins, "<f8"), float(header["peak"]))
+        return None if entry is None else _prepared(*entry)
 
-    def put(self, key: str, prepared: Prepared) -> None:
+    def put(self, key: str, prepared: Prepared) -> Prepared:
+        """Store ``prepared`` unless an entry is stored already; return the stored one."""
         header = {"samples": prepared.samples, "peak": prepared.peak}
-        self.store.put(key, header, prepared.bins.astype("<f8").tobytes(),
-                       prepared.pcm.astype("<i2").tobytes())
+        return _prepared(*self.store.put(key, header, prepared.bins.astype("<f8").tobytes(),
+                                         prepared.pcm.astype("<i2").tobytes()))
+
+
+def _prepared(header: dict[str, Any], parts: list[bytes]) -> Prepared:
+    bins, pcm = parts
+    return Prepared(int(header["samples"]), np.frombuffer(pcm, "<i2"),
+                    np.frombuffer(bins, "<f8"), float(header["peak"]))

@@ -4,17 +4,23 @@
 
 The header lists the parts' sizes; a flipped byte or a cut-short file reads as a miss
 (and is removed), so a damaged entry is rebuilt instead of ending up in a book.
+
+As in the speech cache, the first entry stored under a key is the one every build uses:
+a second writer (another job, another machine sharing the cache, whose floating point
+may differ in the last bit) finds it, uses it and drops its own, so books made from one
+cache are the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Any, Final
 
-from pipeline.output import atomic_write
+from pipeline.output import temporary
 
 MAGIC: Final = b"PIPELINE-STORE-1\n"
 _LENGTH: Final = struct.Struct(">I")
@@ -67,8 +73,21 @@ class Store:
             path.unlink(missing_ok=True)
         return entry
 
-    def put(self, key: str, header: dict[str, Any], *parts: bytes) -> None:
-        atomic_write(self.path(key), pack(header, *parts))
+    def put(self, key: str, header: dict[str, Any], *parts: bytes
+            ) -> tuple[dict[str, Any], list[bytes]]:
+        """Store an entry unless a sound one is already stored; return the stored one."""
+        path, data = self.path(key), pack(header, *parts)
+        with temporary(path) as temp:
+            temp.write_bytes(data)
+            while (stored := self.get(key)) is None:  # a damaged entry is removed here
+                try:
+                    os.link(temp, path)  # unlike a rename, never replaces another's entry
+                except FileExistsError:
+                    continue  # stored meanwhile: read that one
+                entry = unpack(data)
+                assert entry is not None  # just packed
+                return entry
+        return stored
 
 
 def digest(*fields: object) -> str:

@@ -80,15 +80,13 @@ class _Speaker:
             started = time.perf_counter()
             audio = self.engine_for(utterance.lang).synthesize(utterance.text)
             self.tally.engine_seconds += time.perf_counter() - started
-            audio = self.caches.speech.put(speech_key, audio)  # another process's take if it came first
+            audio = self.caches.speech.put(speech_key, audio)  # the first take stored
             self.tally.synthesised += 1
         else:
             self.tally.reused += 1
 
         def work() -> Prepared:
-            prepared = prepare(audio)
-            self.caches.prepared.put(key, prepared)
-            return prepared
+            return self.caches.prepared.put(key, prepare(audio))  # the first stored
 
         return self.pool.submit(work)
 
@@ -129,9 +127,7 @@ def _chapter(key: str, lead: int, chapter: Chapter, speaker: _Speaker, progress:
     pauses = [u.pause_ms for u in chapter.utterances]
 
     def work() -> Encoded:
-        encoded = encode_chapter(lead, _ready(prepared, pauses))
-        speaker.caches.chapters.put(key, encoded)
-        return encoded
+        return speaker.caches.chapters.put(key, encode_chapter(lead, _ready(prepared, pauses)))
 
     return speaker.pool.submit(work)
 
