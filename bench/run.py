@@ -225,10 +225,11 @@ def main() -> None:
              *(scratch / f"output-{engine}" for engine, _, _ in ENGINES)])
         results["load_after"] = os.getloadavg()
         (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(table(results), flush=True)  # before Whisper, which takes a while
         if not args.no_listen:
             results["intelligibility"] = listen(scratch, langs)
             (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        print(table(results))
+            print(table(results))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -88,7 +88,7 @@ def _grid(lead_bins: int, utterances: Sequence[tuple[Prepared, int]]) -> list[in
 
 
 def _levelled(grid: Sequence[int], utterances: Sequence[tuple[Prepared, int]], ceiling: float
-              ) -> tuple[float, bytes, Floats, int]:
+              ) -> tuple[float, bytearray, Floats, int]:
     """(gain, 16-bit PCM, bins as encoded, utterances limited) of the chapter at the gain
     that brings it to the target, limited where an utterance passes ``ceiling``.
 
@@ -98,7 +98,7 @@ def _levelled(grid: Sequence[int], utterances: Sequence[tuple[Prepared, int]], c
     for (prepared, _), start in zip(utterances, grid, strict=False):
         bins[start // BIN:start // BIN + len(prepared.bins)] = prepared.bins
     if not bins.any():
-        return 1.0, bytes(2 * grid[-1]), bins, 0
+        return 1.0, bytearray(2 * grid[-1]), bins, 0
     aim = LOUDNESS + CODEC_LOSS
     gain = 10 ** (round(aim - integrated(bins), 2) / 20)
     pcm, levelled, limited = _render(grid, utterances, bins, gain, ceiling)
@@ -110,7 +110,7 @@ def _levelled(grid: Sequence[int], utterances: Sequence[tuple[Prepared, int]], c
 
 
 def _render(grid: Sequence[int], utterances: Sequence[tuple[Prepared, int]], bins: Floats,
-            gain: float, ceiling: float) -> tuple[bytes, Floats, int]:
+            gain: float, ceiling: float) -> tuple[bytearray, Floats, int]:
     """The chapter's PCM at ``gain``, its bins, and how many utterances were limited."""
     pcm = bytearray(2 * grid[-1])
     levelled = bins * gain * gain
@@ -125,7 +125,7 @@ def _render(grid: Sequence[int], utterances: Sequence[tuple[Prepared, int]], bin
             limited += 1
         speech = np.clip(np.round(signal * 32768), -32768, 32767).astype("<i2")
         pcm[2 * start:2 * (start + len(speech))] = speech.tobytes()
-    return bytes(pcm), levelled, limited
+    return pcm, levelled, limited  # not copied into bytes: a chapter's PCM is large
 
 
 class ChapterCache:

@@ -39,6 +39,7 @@ LOWPASS_HZ: Final = 7500  # band-limit before limiting: MP3 coding then cannot l
 HEADROOM: Final = 0.5  # the PCM is kept as int16 at half scale: band-limiting can overshoot
 
 Floats = npt.NDArray[np.float64]
+Singles = npt.NDArray[np.float32]
 Samples = npt.NDArray[np.int16]
 
 

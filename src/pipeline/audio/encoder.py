@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 
 from pipeline.audio import ffmpeg
-from pipeline.audio.dsp import RATE, Floats
+from pipeline.audio.dsp import RATE, Singles
 
 BITRATE: Final = 64  # kbit/s
 FRAME: Final = 576  # samples per MPEG-2 Layer III frame (22.05 kHz)
@@ -27,7 +27,7 @@ _RAW = ("-f", "s16le", "-ar", str(RATE), "-ac", "1")
 _SIZE = 72 * BITRATE * 1000 // RATE  # bytes in a frame without its padding byte
 
 
-def encode(pcm: bytes) -> bytes:
+def encode(pcm: bytes | bytearray) -> bytes:
     """16-bit mono PCM at RATE to bare CBR MP3 frames; ``-bitexact``: the same bytes on
     every run."""
     return ffmpeg.pipe(*_RAW, "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", f"{BITRATE}k",
@@ -35,11 +35,13 @@ def encode(pcm: bytes) -> bytes:
                        "pipe:1", data=pcm)
 
 
-def decode(frames: bytes) -> Floats:
-    """MP3 frames as a decoder plays them (1.0 = full scale), in float: no clipping."""
+def decode(frames: bytes) -> Singles:
+    """MP3 frames as a decoder plays them (1.0 = full scale), in float: no clipping.
+    Single precision, as decoded: a chapter's samples are the largest array a build
+    holds (``peaks.true_peak`` widens them a block at a time)."""
     data = ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "-ac", "1", "pipe:1",
                        data=frames)
-    return np.frombuffer(data, "<f4").astype(np.float64)
+    return np.frombuffer(data, "<f4")
 
 
 def frame_count(frames: bytes) -> int:

@@ -45,7 +45,7 @@ def run(*args: str | Path, output: bool = False) -> str:
     return result.stdout if output else result.stderr
 
 
-def pipe(*args: str | Path, data: bytes) -> bytes:
+def pipe(*args: str | Path, data: bytes | bytearray) -> bytes:
     """Run ffmpeg with ``data`` on its standard input; return its standard output."""
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                *map(str, args)]

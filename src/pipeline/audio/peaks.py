@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.audio.dsp import Floats
+from pipeline.audio.dsp import Floats, Singles
 
 OVERSAMPLE: Final = 4
 HALF: Final = 12  # interpolator taps on each side of an interval
@@ -78,13 +78,14 @@ def _intervals(signal: Floats, magnitude: Floats, level: float
     return starts, _between(signal, starts)
 
 
-def true_peak(signal: Floats) -> float:
-    """The 4x oversampled peak magnitude (1.0 = full scale), a block at a time."""
+def true_peak(signal: Floats | Singles) -> float:
+    """The 4x oversampled peak magnitude (1.0 = full scale), a block at a time (each in
+    double precision)."""
     peak = 0.0
     for start in range(0, max(len(signal) - 2 * HALF, 1), BLOCK):
         # each block reaches HALF samples into its neighbours, for the interpolator
         first = max(start - HALF, 0)
-        part = signal[first:start + BLOCK + HALF]
+        part = signal[first:start + BLOCK + HALF].astype(np.float64)
         magnitude = np.abs(part)
         sample_peak = float(magnitude.max(initial=0.0))
         if sample_peak < peak * 10 ** (-SCREEN_DB / 20):
