@@ -28,10 +28,13 @@ UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/
                  pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
-# (which no timestamp shows) still regenerates the unit list.
+# (which no timestamp shows) still regenerates the unit list. Written by Make itself
+# ($(file)), not echoed by a shell: a library's file list outgrows a command line.
 UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(LANG_OPTIONS) $(SETTINGS) : $(UNIT_INPUTS)
-$(shell mkdir -p $(MAKEDIR) && (echo '$(UNITS_KEY)' | cmp -s - $(MAKEDIR)/key \
-          || echo '$(UNITS_KEY)' > $(MAKEDIR)/key))
+$(shell mkdir -p $(MAKEDIR))
+$(file >$(MAKEDIR)/key.new,$(UNITS_KEY))
+$(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \
+          || mv -f $(MAKEDIR)/key.new $(MAKEDIR)/key)
 
 .PHONY: all setup test lint pot update-po check report bench clean distclean
 .DELETE_ON_ERROR:

@@ -96,6 +96,7 @@ def builds(scratch: Path, articles: int) -> dict[str, object]:
         print(f"bench-corpus: {name}...", file=sys.stderr)
         wall, cpu, _ = run(command, env)
         results[name] = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1)}
+        print(f"bench-corpus: {name}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr)
     base = results["make -j2"]
     assert isinstance(base, dict)
     for name in ("snakemake local", "snakemake cluster-sim"):

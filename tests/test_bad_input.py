@@ -7,6 +7,7 @@ temporary files left in the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import signal
@@ -242,6 +243,19 @@ def _wait_for(process: subprocess.Popen[str], words: str) -> None:
     raise AssertionError(f"never printed {words!r}")
 
 
+def _wait_for_child(process: subprocess.Popen[str], program: str) -> None:
+    """Return once ``process`` runs a child process of ``program`` (read from /proc)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):  # a child may end while it is looked at
+            for child in children.read_text().split():
+                if program in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
+                    return
+        time.sleep(0.01)
+    raise AssertionError(f"never saw {program} run")
+
+
 def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
     before = _snapshot(real_project / "output")
     _forget_encodes(real_project)
@@ -249,7 +263,7 @@ def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
              "Lo esencial")
     process = _start_audio(real_project)
     _wait_for(process, "utterance 80/80")  # synthesis done: now it is encoding
-    time.sleep(0.5)
+    _wait_for_child(process, "ffmpeg")  # mid-encode, however loaded the machine is
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130

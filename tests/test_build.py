@@ -89,3 +89,19 @@ def test_the_file_that_chooses_the_voices_is_an_input_of_the_audio(
     audio = next(u for u in units if u["lang"] == "es" and u["format"] == "audio")
     pdf = next(u for u in units if u["lang"] == "es" and u["format"] == "pdf")
     assert name in audio["inputs"] and name not in pdf["inputs"]
+
+
+def test_a_library_too_large_for_a_command_line_is_planned(project: Path) -> None:
+    """Make's list of inputs can pass what one shell argument may hold (128 KiB on Linux):
+    a few hundred articles in ten languages do. The unit list must still be made."""
+    images = project / "source" / "images"
+    images.mkdir(exist_ok=True)
+    for number in range(800):  # 800 paths of ~300 characters: ~240 KiB of file names
+        (images / f"{number:03d}-{'x' * 200}.png").write_bytes(b"")
+    folders = [f"{name.upper()}={project / name}" for name in ("source", "locales", "output")]
+    planned = _make("-n", "pdf", *folders)
+    assert planned.returncode == 0, planned.stderr[-2000:]
+    assert "Argument list too long" not in planned.stderr
+    key = (project / "output" / ".make" / "key").read_text()
+    assert len(key) > 128 * 1024 and f"799-{'x' * 200}.png" in key
+    assert any(" build --format pdf " in line for line in planned.stdout.splitlines())

@@ -25,7 +25,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from pipeline.catalog import creation_date
 from pipeline.config import Config
@@ -64,22 +64,23 @@ class Job:
         return self.folder / f"{self.document.slug}{suffix}"
 
 
-class Builder(Protocol):
-    """One output format."""
+class Builder:
+    """One output format. A subclass names itself and its code and writes its files; the
+    defaults below fit a format made from the article alone."""
 
     name: ClassVar[str]  # the format's name: CLI ``--format``, Make target
     suffix: ClassVar[str]  # its main file is ``output/<lang>/<slug><suffix>``
-    needs: ClassVar[tuple[str, ...]]  # builders whose outputs it reads
     code: ClassVar[tuple[str, ...]]  # subpackages of ``pipeline`` whose code it runs
-    translations_only: ClassVar[bool]  # True: not built for the source language itself
+    needs: ClassVar[tuple[str, ...]] = ()  # builders whose outputs it reads
+    translations_only: ClassVar[bool] = False  # True: not built for the source language
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
         """Files besides the article, its images and catalogs that the output depends on."""
-        ...
+        return ()
 
     def build(self, job: Job) -> str:
         """Write the outputs atomically; return a one-line summary of what was made."""
-        ...
+        raise NotImplementedError
 
 
 def register(builder: type[Builder]) -> type[Builder]:

@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from pipeline.builders import Job, register
+from pipeline.builders import Builder, Job, register
 from pipeline.config import Config
 from pipeline.output import exclusive
 
 
 @register
-class AudioBuilder:
+class AudioBuilder(Builder):
     name: ClassVar[str] = "audio"
     suffix: ClassVar[str] = ".mp3"
-    needs: ClassVar[tuple[str, ...]] = ()
-    translations_only: ClassVar[bool] = False
     code: ClassVar[tuple[str, ...]] = ("audio",)
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:

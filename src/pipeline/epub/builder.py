@@ -3,26 +3,19 @@ sync (media overlays), from the book's own MP3 and timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
-from pipeline.builders import Job, register
+from pipeline.builders import Builder, Job, register
 from pipeline.catalog import creation_date
-from pipeline.config import Config
 from pipeline.output import exclusive
 
 
 @register
-class EpubBuilder:
+class EpubBuilder(Builder):
     name: ClassVar[str] = "epub"
     suffix: ClassVar[str] = ".epub"
     needs: ClassVar[tuple[str, ...]] = ("audio",)
-    translations_only: ClassVar[bool] = False
     code: ClassVar[tuple[str, ...]] = ("epub", "html")
-
-    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        return ()
 
     def build(self, job: Job) -> str:
         from pipeline.audio.timeline import read_timeline

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
-from pipeline.builders import Job, register, reproducible_date
-from pipeline.config import Config
+from pipeline.builders import Builder, Job, register, reproducible_date
 from pipeline.output import atomic_write
 
 
 @register
-class HtmlBuilder:
+class HtmlBuilder(Builder):
     name: ClassVar[str] = "html"
     suffix: ClassVar[str] = ".html"
-    needs: ClassVar[tuple[str, ...]] = ()
-    translations_only: ClassVar[bool] = False
     code: ClassVar[tuple[str, ...]] = ("html",)
-
-    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        return ()
 
     def build(self, job: Job) -> str:
         from pipeline.html.render import render_page

@@ -3,12 +3,10 @@ as a bilingual clear-print PDF; both tagged PDF/UA-1."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from pipeline.builders import Job, register, reproducible_date
-from pipeline.config import Config
+from pipeline.builders import Builder, Job, register, reproducible_date
 from pipeline.errors import PipelineError
 from pipeline.output import exclusive
 
@@ -34,15 +32,10 @@ def write(job: Job, suffix: str, render: Callable[[PrintOptions], Page]) -> str:
 
 
 @register
-class PdfBuilder:
+class PdfBuilder(Builder):
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
-    needs: ClassVar[tuple[str, ...]] = ()
-    translations_only: ClassVar[bool] = False
     code: ClassVar[tuple[str, ...]] = ("print",)
-
-    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        return ()
 
     def build(self, job: Job) -> str:
         from pipeline.print.html import render
@@ -51,17 +44,13 @@ class PdfBuilder:
 
 
 @register
-class BilingualBuilder:
+class BilingualBuilder(Builder):
     """The source article and its translation side by side, one table row per block."""
 
     name: ClassVar[str] = "bilingual"
     suffix: ClassVar[str] = ".bilingual.pdf"
-    needs: ClassVar[tuple[str, ...]] = ()
     translations_only: ClassVar[bool] = True
     code: ClassVar[tuple[str, ...]] = ("print",)
-
-    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        return ()
 
     def build(self, job: Job) -> str:
         from pipeline.print.bilingual import render_bilingual

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
-from pipeline.builders import Job, register
-from pipeline.config import Config
+from pipeline.builders import Builder, Job, register
 from pipeline.output import atomic_write
 
 
 @register
-class VttBuilder:
+class VttBuilder(Builder):
     name: ClassVar[str] = "vtt"
     suffix: ClassVar[str] = ".vtt"
     needs: ClassVar[tuple[str, ...]] = ("audio",)
-    translations_only: ClassVar[bool] = False
     code: ClassVar[tuple[str, ...]] = ("transcript",)
-
-    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
-        return ()
 
     def build(self, job: Job) -> str:
         from pipeline.audio.timeline import read_timeline
