@@ -244,12 +244,15 @@ def _wait_for(process: subprocess.Popen[str], words: str) -> None:
 
 
 def _wait_for_child(process: subprocess.Popen[str], program: str) -> None:
-    """Return once ``process`` runs a child process of ``program`` (read from /proc)."""
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    """Return once ``process`` runs a child process of ``program`` (read from /proc; any
+    of its threads may have started it: the audio stage encodes in worker threads)."""
+    tasks = Path(f"/proc/{process.pid}/task")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         with contextlib.suppress(OSError):  # a child may end while it is looked at
-            for child in children.read_text().split():
+            children = [child for task in tasks.iterdir()
+                        for child in (task / "children").read_text().split()]
+            for child in children:
                 if program in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
                     return
         time.sleep(0.01)
