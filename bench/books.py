@@ -1,35 +1,40 @@
-"""The books the bench listens to: the default voices' build (Kokoro for es, fr, hi,
-zh), read from ``make``'s log, and the Arabic diacritics trial.
+"""The books the bench builds, one pipeline process each, and what they cost.
 
-A Kokoro book takes minutes of CPU, so the default voices are built once, cold, with
-``make -j2``; each pipeline process runs under ``/usr/bin/time`` for its peak memory.
+Each pipeline process runs under ``/usr/bin/time`` for its peak memory; its report line
+(``audio: es baclofen -> ...``) gives what it did. ``raw`` is the floor a book is
+measured against: the bare engine reading the same utterances in a fresh process (model
+loading included, as in a build), then one plain MP3 encode of what it said.
+
+    python bench/books.py raw LANG [SETTINGS]   prints the raw seconds
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from pipeline.audio import voices
-from pipeline.audio.book import tags_for
-from pipeline.audio.cache import SegmentCache
+from pipeline.audio.book import narrate_book
 from pipeline.audio.ffmpeg import ffmpeg
 from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.mp3 import assemble, write_book
 from pipeline.audio.narration import Script, Utterance, narrate
-from pipeline.audio.synthesis import speak
-from pipeline.config import Config
+from pipeline.config import Config, VoiceChoice
 from pipeline.locales import to_gettext
 from pipeline.source import parse_file
 from pipeline.translate import load_translation
 
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "source" / "baclofen.md"
 LINE = re.compile(r"audio: (\S+) \S+ -> \S+: ([\d.]+) min, \d+ chapters, (-?[\d.]+) LUFS, "
                   r"(-?[\d.]+) dBTP; (\d+) utterances synthesised, (\d+) reused \((.*?)\); "
-                  r"(?:engines ([\d.]+) s; )?([\d.]+) s")
+                  r"(\d+) chapters encoded; engines ([\d.]+) s; ([\d.]+) s")
 TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s(?: cpu ([\d.]+)\+([\d.]+) s)?$")
+TIME = ("/usr/bin/time", "-f", "RSS %M KB wall %e s cpu %U+%S s")
 
 
 def book_lines(log: str) -> dict[str, dict[str, Any]]:
@@ -40,7 +45,8 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
         match = LINE.search(line)
         if not match:
             continue
-        lang, minutes, lufs, peak, made, reused, engines, engine_s, wall = match.groups()
+        lang, minutes, lufs, peak, made, reused, engines, encoded, engine_s, wall = \
+            match.groups()
         # /usr/bin/time reports right after the process ends (other jobs may print between)
         timed = next((m for later in lines[number + 1:number + 40]
                       if (m := TIMED.match(later))), None)
@@ -49,32 +55,70 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
         found[lang] = {"voices": engines, "book_minutes": float(minutes),
                        "loudness_lufs": float(lufs), "true_peak_dbtp": float(peak),
                        "synthesised": int(made), "reused": int(reused),
-                       "engine_seconds": float(engine_s) if engine_s else None,
-                       "pipeline_seconds": float(wall),
-                       "peak_rss_mb": rss, "cpu_seconds": cpu}
+                       "chapters_encoded": int(encoded), "engine_seconds": float(engine_s),
+                       "pipeline_seconds": float(wall), "peak_rss_mb": rss, "cpu_seconds": cpu}
     return found
 
 
-def plain_encode_seconds(config: Config, article: Path, lang: str, scratch: Path) -> float:
-    """One plain MP3 encode of the book's speech (from the warm cache): the encoder's floor."""
-    document = load_translation(config, parse_file(article), lang)
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without make's job flags (engine threads come from them)."""
+    drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
+def build_audio(folders: dict[str, Path], lang: str, settings: Path | None
+                ) -> dict[str, Any]:
+    """One ``pipeline audio`` process for ``lang``: its report, peak memory and wall time.
+
+    ``folders``: source, locales, output and cache."""
+    command = [*TIME, str(ROOT / ".venv" / "bin" / "pipeline"), "--source",
+               str(folders["source"]), "--locales", str(folders["locales"]), "--output",
+               str(folders["output"]), *(["--settings", str(settings)] if settings else []),
+               "audio", "--lang", lang]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                          env=clean_env(PIPELINE_CACHE=str(folders["cache"])))
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    report = book_lines(done.stderr)[lang]
+    report["process_seconds"] = round(seconds, 2)
+    return report
+
+
+def raw_seconds(lang: str, *, espeak: bool) -> tuple[float, float, int]:
+    """``raw`` in a fresh process (no model already loaded): (seconds, CPU seconds of the
+    whole process, peak memory in MB)."""
+    command = [*TIME, sys.executable, str(Path(__file__)), "raw", lang,
+               *(["espeak"] if espeak else [])]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                          env=clean_env())
+    timed = next(m for line in done.stderr.splitlines() if (m := TIMED.match(line)))
+    cpu = float(timed.group(2)) + float(timed.group(3))
+    return float(done.stdout.split()[-1]), cpu, int(timed.group(1)) // 1024
+
+
+def raw(lang: str, *, espeak: bool) -> float:
+    """The bare engine on the book's utterances, in order, then one plain MP3 encode;
+    ``espeak``: eSpeak NG's settings (tests/fixtures/espeak-voices.toml), else the default
+    voices."""
+    chosen = {lang: VoiceChoice("espeak") for lang in ("es", "fr", "hi", "zh_Hans")}
+    config = Config(source=ROOT / "source", locales=ROOT / "locales",
+                    voices=chosen if espeak else {})
+    document = load_translation(config, parse_file(ARTICLE), lang)
     script = narrate(document, lambda code: read_lexicon(
         config.locales / to_gettext(code) / "lexicon.tsv"))
-    engines: dict[str, Any] = {}
-
-    def engine_for(code: str) -> Any:
-        if code not in engines:
-            engines[code] = voices.load(voices.choose(config, code), code, config.voices_dir)
-        return engines[code]
-
-    audios, _ = speak(script, engine_for, SegmentCache(config.cache / "tts"), label="bench")
-    pcm, _ = assemble(script, audios)
-    raw = scratch / f"plain-{lang}.pcm"
-    raw.write_bytes(pcm)
+    texts = [(u.lang, u.text) for u in script.utterances()]
     started = time.perf_counter()
-    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "s16le", "-ar", "22050",
-                    "-ac", "1", "-i", str(raw), "-c:a", "libmp3lame", "-b:a", "64k",
-                    str(scratch / f"plain-{lang}.mp3")], check=True)
+    engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
+               for code in {code for code, _ in texts}}
+    spoken = [engines[code].synthesize(text) for code, text in texts]
+    rate = spoken[0].rate
+    pcm = b"".join(audio.pcm for audio in spoken if audio.rate == rate)
+    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate),
+                    "-ac", "1", "-i", "pipe:0", "-ar", "22050", "-c:a", "libmp3lame",
+                    "-b:a", "64k", "-f", "mp3", "-"], input=pcm, capture_output=True,
+                   check=True)
     return time.perf_counter() - started
 
 
@@ -100,12 +144,11 @@ def arabic_with_diacritics(config: Config, article: Path, folder: Path) -> Path:
     document = load_translation(config, parse_file(article), "ar")
     script = diacritised(narrate(document, lambda code: read_lexicon(
         config.locales / to_gettext(code) / "lexicon.tsv")))
-    engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
-               for code in {u.lang for u in script.utterances()}}
-    audios, _ = speak(script, engines.__getitem__, SegmentCache(config.cache / "tts"),
-                      label="bench: ar with diacritics")
-    pcm, marks = assemble(script, audios)
     tracks = folder / "ar" / "baclofen"
-    write_book(pcm, marks, tags_for(document), target=folder / "ar" / "baclofen.mp3",
-               tracks=tracks)
+    narrate_book(document, config, target=folder / "ar" / "baclofen.mp3", tracks=tracks,
+                 script=script)
     return tracks
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["raw"]:
+    print(round(raw(sys.argv[2], espeak=sys.argv[3:] == ["espeak"]), 3))

@@ -1,21 +1,23 @@
 """``make bench``: how fast the pipeline is on this machine, what it costs over its
 engines, and how intelligible each book is.
 
-Everything runs in a scratch folder (outputs, catalogs copy, speech cache), so the
-project's own ``output/`` and ``.cache/`` are left alone. Prints a table and writes
+Everything runs in a scratch folder (outputs, catalogs copy, caches), so the project's
+own ``output/`` and ``.cache/`` are left alone. Prints a table and writes
 ``bench/results.json``. Timings are wall-clock seconds of one run each; the ratios
-between them are what carries over to another machine.
+between them (measured in the same run) are what carries over to another machine.
 
-Two configurations are built: the default voices (Kokoro for es, fr, hi, zh), cold and
-once, with ``make -j2``, since a Kokoro book takes minutes; and eSpeak NG for every
-language but English (``tests/fixtures/espeak-voices.toml``), which is cheap enough for
-the in-process stage timings, the ``-j1``/``-j2`` comparison and the rebuild figures.
-Whisper base then listens to both sets of books (``intelligibility``).
+Per engine (eSpeak NG on Spanish, Piper on English, Kokoro on Spanish), one process
+each: the raw engine (the bare engine on the book's utterances plus one plain MP3
+encode, ``books.raw``), a cold ``pipeline audio`` of the same book (pipeline/raw, peak
+memory), then one msgstr edited and the book rebuilt (edit/cold). Then every language
+with eSpeak NG's settings, ``make -j1`` against ``make -j2``; the default voices with
+``make -j2`` (their speech shared with the per-engine runs); a no-op make; ffmpeg's
+EBU R128 meter on every finished book; Whisper base listening to the books
+(``intelligibility``).
 
-    python bench/run.py [--kokoro-cache DIR] [--langs LANG ...]
-        --kokoro-cache  reuse this speech cache for the Kokoro build (not cold then; the
-                        results say so)
-        --langs         only these languages: a quicker, partial run
+    python bench/run.py [--langs LANG ...] [--no-listen]
+        --langs      only these languages: a quicker, partial run
+        --no-listen  leave out the intelligibility part
 """
 
 from __future__ import annotations
@@ -39,16 +41,12 @@ from typing import Any
 import books
 import intelligibility
 
-from pipeline.audio import voices
-from pipeline.audio.book import narrate_book
-from pipeline.audio.ffmpeg import ffmpeg
 from pipeline.audio.lexicon import read_lexicon
+from pipeline.audio.loudness import measure
 from pipeline.audio.narration import narrate
 from pipeline.catalog import read_catalog, write_catalog
 from pipeline.config import Config, VoiceChoice
 from pipeline.locales import to_gettext
-from pipeline.print.html import PrintOptions, paper_for, render
-from pipeline.print.pdf import write_pdf
 from pipeline.source import parse_file
 from pipeline.translate import load_translation
 
@@ -68,7 +66,7 @@ def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: b
          cache: Path | None = None) -> tuple[float, str]:
     """Run make on the real project with outputs, catalogs and cache in ``scratch``;
     eSpeak NG's settings, or the default voices with each process timed."""
-    env = {**os.environ, "PIPELINE_CACHE": str(cache or scratch / f"cache-{name}")}
+    env = books.clean_env(PIPELINE_CACHE=str(cache or scratch / f"cache-{name}"))
     output, locales = scratch / f"output-{name}", scratch / "locales"
     command = ["make", f"-j{jobs}", "--no-print-directory", "all", f"OUTPUT={output}",
                f"LOCALES={locales}", f"LANGS={' '.join(langs)}"]
@@ -83,74 +81,57 @@ def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: b
     return seconds, done.stdout + done.stderr
 
 
-def stages(scratch: Path, langs: Sequence[str]) -> dict[str, object]:
-    """One cold in-process build of every language, timed stage by stage."""
-    config = Config(source=ROOT / "source", locales=scratch / "locales",
-                    output=scratch / "output-stages", cache=scratch / "cache-stages",
-                    voices=ESPEAK_VOICES)
-    timings = {"parse": 0.0, "translate": 0.0, "pdf": 0.0, "synthesis": 0.0, "encoding": 0.0}
-    engines: dict[str, dict[str, float]] = {}
-    audio: dict[str, dict[str, float]] = {}
-    started = time.perf_counter()
-    source = parse_file(ARTICLE)
-    timings["parse"] = time.perf_counter() - started
-    for lang in langs:
-        started = time.perf_counter()
-        document = load_translation(config, source, lang)
-        timings["translate"] += time.perf_counter() - started
-        started = time.perf_counter()
-        page = render(document, PrintOptions(paper=paper_for(lang), images=config.source))
-        write_pdf(page, config.output / lang / "baclofen.pdf", base_url=config.source)
-        timings["pdf"] += (pdf_seconds := time.perf_counter() - started)
-        started = time.perf_counter()
-        book = narrate_book(document, config, target=config.output / lang / "baclofen.mp3",
-                            tracks=config.output / lang / "baclofen")
-        total = time.perf_counter() - started
-        timings["synthesis"] += book.synthesis_seconds
-        timings["encoding"] += book.encoding_seconds
-        engine = next(iter(book.tally.voices.values())).split()[0]
-        counts = engines.setdefault(engine, {"audio_seconds": 0.0, "engine_seconds": 0.0})
-        counts["audio_seconds"] += book.tally.audio_seconds
-        counts["engine_seconds"] += book.tally.engine_seconds
-        audio[lang] = {"engine": engine, "book_minutes": round(book.seconds / 60, 2),
-                       "pipeline_seconds": round(total, 2), "pdf_seconds": round(pdf_seconds, 2),
-                       "loudness_lufs": book.loudness}
-        print(f"  {lang}: pdf {pdf_seconds:.1f} s, audio {total:.1f} s "
-              f"({book.seconds / 60:.1f} min, {engine})", file=sys.stderr)
-    for counts in engines.values():
-        counts["audio_per_wall_second"] = round(
-            counts["audio_seconds"] / max(counts["engine_seconds"], 1e-9), 1)
-    return {"stages": {k: round(v, 2) for k, v in timings.items()}, "engines": engines,
-            "languages": audio,
-            "peak_rss_mb_in_process": round(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+ENGINES = (("espeak", "es", True), ("piper", "en", False), ("kokoro", "es", False))
 
 
-def raw_engine(scratch: Path, lang: str) -> float:
-    """The same utterances through the bare engine, then one plain MP3 encode: the floor."""
-    config = Config(source=ROOT / "source", locales=scratch / "locales", voices=ESPEAK_VOICES)
-    document = load_translation(config, parse_file(ARTICLE), lang)
-    script = narrate(document, lambda code: read_lexicon(
-        config.locales / to_gettext(code) / "lexicon.tsv"))
-    texts = [(u.lang, u.text) for u in script.utterances()]
-    engines = {code: voices.load(voices.choose(config, code), code, config.voices_dir)
-               for code in {code for code, _ in texts}}
-    started = time.perf_counter()
-    pcm = b"".join(engines[code].synthesize(text).pcm for code, text in texts)
-    raw = scratch / f"raw-{lang}.pcm"
-    raw.write_bytes(pcm)
-    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "s16le", "-ar", "22050",
-                    "-ac", "1", "-i", str(raw), "-c:a", "libmp3lame", "-b:a", "64k",
-                    str(scratch / f"raw-{lang}.mp3")], check=True)
-    return time.perf_counter() - started
-
-
-def edit_one_msgstr(scratch: Path) -> None:
-    path = scratch / "locales" / "es" / "LC_MESSAGES" / "baclofen.po"
+def edit_one_msgstr(folders: dict[str, Path], lang: str) -> None:
+    """One heading changed: in the catalog, or in English in the source."""
+    if lang == "en":
+        article = folders["source"] / "baclofen.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("## Key points", "## Main points", 1), encoding="utf-8")
+        return
+    path = folders["locales"] / to_gettext(lang) / "LC_MESSAGES" / "baclofen.po"
     po = read_catalog(path)
     entry = next(e for e in po if e.msgid == "Key points")
-    entry.msgstr = "Lo esencial"
+    entry.msgstr = "Lo esencial" if lang == "es" else entry.msgstr + " !"
     write_catalog(po, path)
+
+
+def per_engine(scratch: Path, cache: Path) -> dict[str, dict[str, Any]]:
+    """Each engine's book: raw engine, cold pipeline, one-msgstr edit; ratios and memory."""
+    found: dict[str, dict[str, Any]] = {}
+    for engine, lang, espeak in ENGINES:
+        print(f"bench: {engine} ({lang}): raw engine, cold book, one edit...", file=sys.stderr)
+        folders = {"source": scratch / f"source-{engine}", "locales": scratch / f"locales-{engine}",
+                   "output": scratch / f"output-{engine}", "cache": cache}
+        shutil.copytree(ROOT / "source", folders["source"])
+        shutil.copytree(ROOT / "locales", folders["locales"])
+        settings = ESPEAK_SETTINGS if espeak else None
+        raw, raw_cpu, raw_rss = books.raw_seconds(lang, espeak=espeak)
+        cold = books.build_audio(folders, lang, settings)
+        edit_one_msgstr(folders, lang)
+        edit = books.build_audio(folders, lang, settings)
+        found[engine] = {
+            "lang": lang, "voices": cold["voices"], "raw_seconds": round(raw, 2),
+            "raw_process_cpu_seconds": raw_cpu, "raw_process_rss_mb": raw_rss,
+            "cold": cold, "edit": edit,
+            "pipeline_over_raw": round(cold["pipeline_seconds"] / raw, 2),
+            "cpu_over_raw_cpu": round(cold["cpu_seconds"] / raw_cpu, 2),
+            "process_over_raw": round(cold["process_seconds"] / raw, 2),
+            "edit_over_cold": round(edit["process_seconds"] / cold["process_seconds"], 3),
+            "edit_over_cold_in_builder": round(
+                edit["pipeline_seconds"] / cold["pipeline_seconds"], 3),
+            "peak_rss_mb": max(cold["peak_rss_mb"] or 0, edit["peak_rss_mb"] or 0),
+            "ebur128": list(measure(folders["output"] / lang / "baclofen.mp3")),
+        }
+    return found
+
+
+def finished_books(folders: Sequence[Path]) -> dict[str, list[float]]:
+    """ffmpeg's integrated loudness and true peak of every finished book."""
+    return {f"{folder.name}/{book.parent.name}": list(measure(book))
+            for folder in folders for book in sorted(folder.glob("*/baclofen.mp3"))}
 
 
 def machine() -> dict[str, object]:
@@ -166,19 +147,12 @@ def machine() -> dict[str, object]:
             "onnxruntime": version("onnxruntime"), "faster-whisper": version("faster-whisper")}
 
 
-def kokoro_build(scratch: Path, langs: Sequence[str], cache: Path | None
-                 ) -> dict[str, object]:
-    """The default voices, cold (unless a cache is given), make -j2: per-language time,
-    loudness, peak memory, and pipeline time over engine time plus one plain encode."""
+def default_build(scratch: Path, langs: Sequence[str], cache: Path) -> dict[str, object]:
+    """The default voices, make -j2, each process timed; speech from the per-engine runs
+    (so es and en are not cold here: their cold figures are the per-engine ones)."""
     seconds, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
     found = books.book_lines(log)
-    config = Config(source=ROOT / "source", locales=scratch / "locales",
-                    cache=cache or scratch / "cache-kokoro")
-    for lang in (lang for lang in KOKORO_LANGS if lang in langs):
-        floor = found[lang]["engine_seconds"] + books.plain_encode_seconds(
-            config, ARTICLE, lang, scratch)
-        found[lang]["pipeline_over_raw"] = round(found[lang]["pipeline_seconds"] / floor, 2)
-    return {"cold": cache is None, "make_j2_seconds": round(seconds, 1), "languages": found,
+    return {"make_j2_seconds": round(seconds, 1), "languages": found,
             "peak_rss_mb": max(book["peak_rss_mb"] or 0 for book in found.values())}
 
 
@@ -219,82 +193,81 @@ def listen(scratch: Path, langs: Sequence[str]) -> dict[str, dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kokoro-cache", type=Path, help="reuse this speech cache for the "
-                        "default voices' build (then it is not a cold build)")
     parser.add_argument("--langs", nargs="+", default=LANGS, choices=LANGS, metavar="LANG",
                         help="only these languages (a quicker, partial run)")
+    parser.add_argument("--no-listen", action="store_true",
+                        help="leave out the intelligibility part (Whisper)")
     args = parser.parse_args()
     langs = args.langs
     scratch = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         shutil.copytree(ROOT / "locales", scratch / "locales")
-        results: dict[str, object] = {"machine": machine(), "langs": list(langs)}
-        print("bench: stage timings (cold, in process, eSpeak NG)...", file=sys.stderr)
-        results.update(stages(scratch, langs))
-        print("bench: raw engines + encoder on the same text...", file=sys.stderr)
-        languages = results["languages"]
-        assert isinstance(languages, dict)
-        ratios = {}
-        for lang in (lang for lang in ("en", "es") if lang in langs):
-            floor = raw_engine(scratch, lang)
-            ratios[lang] = {"engine": languages[lang]["engine"], "raw_seconds": round(floor, 2),
-                            "pipeline_seconds": languages[lang]["pipeline_seconds"],
-                            "ratio": round(languages[lang]["pipeline_seconds"] / floor, 2)}
-        results["pipeline_over_raw"] = ratios
-        print("bench: make -j1 cold (eSpeak NG)...", file=sys.stderr)
-        one, _ = make(scratch, "j1", langs, jobs=1)
-        print("bench: make -j2 cold (eSpeak NG)...", file=sys.stderr)
-        two, _ = make(scratch, "j2", langs, jobs=2)
-        print("bench: make -j2, default voices (Kokoro)...", file=sys.stderr)
-        results["kokoro"] = kokoro_build(scratch, langs, args.kokoro_cache)
-        results["intelligibility"] = listen(scratch, langs)
-        cache = args.kokoro_cache
+        results: dict[str, Any] = {"machine": machine(), "langs": list(langs),
+                                   "load_before": os.getloadavg()}
+        cache = scratch / "cache-default"
+        results["engines"] = per_engine(scratch, cache)
+        print("bench: make -j1 and -j2 cold, every language (eSpeak NG)...", file=sys.stderr)
+        one, log_one = make(scratch, "j1", langs, jobs=1)
+        two, log_two = make(scratch, "j2", langs, jobs=2)
+        print("bench: make -j2, default voices...", file=sys.stderr)
+        results["default"] = default_build(scratch, langs, cache)
         noop, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
-        edit_one_msgstr(scratch)
-        edited, edit_log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
-        synthesised = [line for line in edit_log.splitlines() if "utterances synthesised" in line]
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
             "speedup_j2_over_j1": round(one / two, 2), "noop_seconds": round(noop, 2),
             "noop_rebuilt_anything": "pipeline" in log,
-            "rebuild_after_one_msgstr_seconds": round(edited, 1),
-            "rebuild_log": synthesised,
+            "j1_books": books.book_lines(log_one), "j2_books": books.book_lines(log_two),
             "peak_rss_mb_children": round(
                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         }
+        results["ebur128"] = finished_books(
+            [scratch / "output-kokoro", scratch / "output-j2",
+             *(scratch / f"output-{engine}" for engine, _, _ in ENGINES)])
+        results["load_after"] = os.getloadavg()
         (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-        print(table(results))
+        print(table(results), flush=True)  # before Whisper, which takes a while
+        if not args.no_listen:
+            results["intelligibility"] = listen(scratch, langs)
+            (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+            print(table(results))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def table(results: dict[str, Any]) -> str:
-    m, s, k = results["make"], results["stages"], results["kokoro"]
-    rows = [
-        ("cold build, default voices (Kokoro), make -j2", f"{k['make_j2_seconds']} s"
-         + ("" if k["cold"] else " (NOT cold: shared speech cache)")),
-        ("cold build, eSpeak NG voices, make -j2", f"{m['cold_j2_seconds']} s"),
-        ("cold build, eSpeak NG voices, make -j1", f"{m['cold_j1_seconds']} s"),
-        ("make -j2 speed-up over -j1 (eSpeak NG)", f"{m['speedup_j2_over_j1']}x"),
+    m, d = results["make"], results["default"]
+    rows = []
+    for name, e in results["engines"].items():
+        cold, edit = e["cold"], e["edit"]
+        rows += [
+            (f"{name} ({e['lang']}): raw engine + one encode", f"{e['raw_seconds']} s"),
+            (f"{name} ({e['lang']}): cold book (builder / process)",
+             f"{cold['pipeline_seconds']} s / {cold['process_seconds']} s, "
+             f"{cold['book_minutes']} min of audio"),
+            (f"{name} ({e['lang']}): pipeline / raw (builder; process; CPU)",
+             f"{e['pipeline_over_raw']}; {e['process_over_raw']}; {e['cpu_over_raw_cpu']} "
+             "(goal <= 1.15)"),
+            (f"{name} ({e['lang']}): one msgstr edited / cold (process; builder)",
+             f"{e['edit_over_cold']:.1%}; {e['edit_over_cold_in_builder']:.1%} "
+             f"({edit['process_seconds']} s: {edit['synthesised']} synthesised, "
+             f"{edit['chapters_encoded']} chapter encoded; goal <= 10 %)"),
+            (f"{name} ({e['lang']}): peak RSS per process", f"{e['peak_rss_mb']} MB "
+             f"(goal <= 500; the bare engine: {e['raw_process_rss_mb']} MB)"),
+            (f"{name} ({e['lang']}): ffmpeg ebur128", "{:.1f} LUFS, {:.1f} dBTP".format(
+                *e["ebur128"])),
+        ]
+    rows += [
+        ("cold, eSpeak NG settings, make -j1 / -j2", f"{m['cold_j1_seconds']} s / "
+         f"{m['cold_j2_seconds']} s"),
+        ("make -j2 speed-up over -j1 (eSpeak NG settings)",
+         f"{m['speedup_j2_over_j1']}x (goal >= 1.8)"),
+        ("default voices, make -j2 (es, en speech cached)", f"{d['make_j2_seconds']} s"),
         ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: {m['noop_rebuilt_anything']})"),
-        ("rebuild after editing one msgstr", f"{m['rebuild_after_one_msgstr_seconds']} s"),
-        *((f"stage (eSpeak NG): {name}", f"{seconds} s") for name, seconds in s.items()),
+        ("peak RSS, any build process", f"{max(d['peak_rss_mb'], m['peak_rss_mb_children'])} MB"),
     ]
-    rows += [(f"{name}: audio seconds per engine second", f"{counts['audio_per_wall_second']}")
-             for name, counts in results["engines"].items()]
-    rows += [(f"pipeline / raw engine+encoder, {lang} ({r['engine']})",
-              f"{r['ratio']} ({r['pipeline_seconds']} s / {r['raw_seconds']} s; goal <= 1.25)")
-             for lang, r in results["pipeline_over_raw"].items()]
-    for lang, book in k["languages"].items():
-        rows.append((f"{lang} book: {book['voices']}",
-                     f"{book['book_minutes']} min in {book['pipeline_seconds']} s, "
-                     f"{book['loudness_lufs']} LUFS, {book['true_peak_dbtp']} dBTP, "
-                     f"{book['peak_rss_mb']} MB"
-                     + (f", pipeline/raw {book['pipeline_over_raw']}"
-                        if "pipeline_over_raw" in book else "")))
-    rows += [("peak memory (largest process)",
-              f"{max(m['peak_rss_mb_children'], results['peak_rss_mb_in_process'])} MB")]
-    for lang, sets in results["intelligibility"].items():
+    rows += [(f"ebur128 {name}", f"{lufs:.1f} LUFS, {peak:.1f} dBTP")
+             for name, (lufs, peak) in results["ebur128"].items()]
+    for lang, sets in results.get("intelligibility", {}).items():
         for name, score in sets.items():
             extra = "pinyin error" if lang == "zh_Hans" else "drug names accepted"
             rows.append((f"Whisper base, {lang} ({name})",

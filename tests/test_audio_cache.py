@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,14 @@ from conftest import Result
 from pipeline.audio.cache import MAGIC, SegmentCache, cache_key
 from pipeline.audio.engines import Audio
 from pipeline.audio.espeak import RATE_WPM, EspeakEngine
+from pipeline.audio.store import Store
 from pipeline.catalog import read_catalog, write_catalog
 
 Cli = Callable[..., Result]
-TALLY = re.compile(r"audio: es small -> \S+: .*; (\d+) utterances synthesised, (\d+) reused")
+TALLY = re.compile(r"audio: es small -> \S+: .*; (\d+) utterances synthesised, (\d+) reused "
+                   r"\(.*?\); (\d+) chapters encoded")
 UTTERANCES = 21  # in the Spanish fixture, all different
+CHAPTERS = 4
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,32 @@ def build(cli: Cli) -> tuple[int, int]:
     """Build the Spanish fixture's audio; (synthesised, reused) as the CLI reports them.
 
     eSpeak NG reads it: the cache works the same for every engine, and it is fast."""
+    return built(cli)[:2]
+
+
+def built(cli: Cli) -> tuple[int, int, int]:
+    """(synthesised, reused, chapters encoded) as the CLI reports them."""
     result = cli("audio", "--lang", "es", "--engine", "espeak")
     assert result.code == 0, result.err
     found = TALLY.search(result.err)
     assert found is not None, result.err
-    return int(found.group(1)), int(found.group(2))
+    synthesised, reused, encoded = map(int, found.groups())
+    return synthesised, reused, encoded
 
 
-def entries(project: Path) -> list[Path]:
-    return sorted((project / ".cache" / "tts").glob("*/*.pcm"))
+def entries(project: Path, layer: str = "tts") -> list[Path]:
+    return sorted((project / ".cache" / layer).glob("*/*.*"))
+
+
+def damage(victim: Path, how: str) -> bytes:
+    """Flip a byte in the middle of a file or cut it there; the damaged bytes."""
+    data = bytearray(victim.read_bytes())
+    if how == "flip":
+        data[len(data) // 2] ^= 0x40
+    else:
+        del data[len(data) // 2:]
+    victim.write_bytes(bytes(data))
+    return bytes(data)
 
 
 def edit(project: Path, msgid: str, msgstr: str) -> None:
@@ -57,38 +78,53 @@ def edit(project: Path, msgid: str, msgstr: str) -> None:
 
 
 def test_second_build_synthesises_nothing(cli: Cli, project: Path) -> None:
-    """A rebuild with nothing changed takes every utterance from the cache."""
-    assert build(cli) == (UTTERANCES, 0)
+    """A rebuild with nothing changed takes every utterance and chapter from the cache."""
+    assert built(cli) == (UTTERANCES, 0, CHAPTERS)
     assert len(entries(project)) == UTTERANCES
-    assert build(cli) == (0, UTTERANCES)
+    assert built(cli) == (0, UTTERANCES, 0)
     assert len(entries(project)) == UTTERANCES
 
 
 def test_one_edited_entry_synthesises_one(cli: Cli, project: Path) -> None:
-    """Editing one msgstr re-synthesises exactly that utterance."""
+    """Editing one msgstr re-synthesises exactly that utterance and re-encodes only the
+    chapter it is in."""
     build(cli)
     edit(project, "First step", "Paso uno")
-    assert build(cli) == (1, UTTERANCES - 1)
+    assert built(cli) == (1, UTTERANCES - 1, 1)
     assert len(entries(project)) == UTTERANCES + 1
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate"])
-def test_damaged_entry_is_synthesised_again(cli: Cli, project: Path, damage: str) -> None:
-    """A flipped byte or a cut-short file in the cache is noticed and replaced."""
+@pytest.mark.parametrize("how", ["flip", "truncate"])
+def test_damaged_entry_is_synthesised_again(cli: Cli, project: Path, how: str) -> None:
+    """A flipped byte or a cut-short file in the speech cache is noticed and replaced
+    (the prepared and encoded layers above it lost, so that it is read)."""
     build(cli)
     victim = entries(project)[7]
-    data = bytearray(victim.read_bytes())
-    if damage == "flip":
-        data[len(data) // 2] ^= 0x40
-    else:
-        del data[len(data) // 2:]
-    victim.write_bytes(bytes(data))
-    assert build(cli) == (1, UTTERANCES - 1)
+    data = damage(victim, how)
+    shutil.rmtree(project / ".cache" / "prepared")
+    shutil.rmtree(project / ".cache" / "chapters")
+    assert built(cli) == (1, UTTERANCES - 1, CHAPTERS)
     # Synthesised again and stored whole (eSpeak NG's samples vary a little run to run,
     # so the new entry is checked, not compared with the old one).
     assert victim.read_bytes() != bytes(data)
     assert SegmentCache(victim.parents[1]).get(victim.stem) is not None
     assert (project / "output" / "es" / "small.mp3").stat().st_size > 0
+
+
+@pytest.mark.parametrize("layer", ["prepared", "chapters"])
+def test_damaged_layer_is_made_again_the_same(cli: Cli, project: Path, layer: str) -> None:
+    """A damaged prepared utterance or encoded chapter is made again from the layer below
+    it, without synthesis, into the very same book."""
+    build(cli)
+    book = project / "output" / "es" / "small.mp3"
+    before = book.read_bytes()
+    damage(entries(project, layer)[1], "flip")
+    if layer == "prepared":  # read only when its chapter must be encoded
+        shutil.rmtree(project / ".cache" / "chapters")
+    synthesised, _, encoded = built(cli)
+    assert synthesised == 0
+    assert encoded == (CHAPTERS if layer == "prepared" else 1)
+    assert book.read_bytes() == before
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -214,3 +250,16 @@ def test_racing_takes_agree(tmp_path: Path) -> None:
             racer.join()
         assert len(takes) == 1
         assert SegmentCache(tmp_path).get(key).pcm in takes
+
+
+def test_store_keeps_the_first_entry(tmp_path: Path) -> None:
+    """The prepared and chapter layers keep the first entry stored under a key: a second
+    writer gets that one back and leaves it; a damaged entry is replaced."""
+    store = Store(tmp_path, ".bin")
+    key = "ef" * 32
+    assert store.put(key, {"take": 1}, b"first", b"") == ({"take": 1}, [b"first", b""])
+    assert store.put(key, {"take": 2}, b"second", b"") == ({"take": 1}, [b"first", b""])
+    assert store.get(key) == ({"take": 1}, [b"first", b""])
+    store.path(key).write_bytes(store.path(key).read_bytes()[:-1])
+    assert store.put(key, {"take": 3}, b"third", b"") == ({"take": 3}, [b"third", b""])
+    assert store.get(key) == ({"take": 3}, [b"third", b""])

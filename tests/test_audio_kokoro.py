@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.audio import kokoro, kokoro_files, voices
 from pipeline.audio.cache import cache_key
+from pipeline.audio.cores import threads
 from pipeline.audio.engines import Audio
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
@@ -107,16 +108,17 @@ def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
     ("", 2, 2), (" -j2 --jobserver-auth=3,4", 2, 1), ("k -j2 --jobserver-auth=3,4", 2, 1),
     (" -j", 2, 1), (" -j4 --jobserver-auth=3,4", 8, 2), (" -j1", 2, 2), (" -j3", 2, 1)])
 def test_threads_share_the_cores_among_make_jobs(flags: str, cores: int, expected: int) -> None:
-    assert kokoro.threads(flags, cores) == expected
+    assert threads(flags, cores) == expected
 
 
 SPEAK = """
 import hashlib, sys
 from pathlib import Path
 from pipeline.audio import kokoro
+from pipeline.audio.cores import threads
 from pipeline.audio.engines import VoiceRequest
 engine = kokoro.load_kokoro(VoiceRequest("es", None, Path("voices")))
-print(kokoro.threads(), hashlib.sha256(engine.synthesize(sys.argv[1]).pcm).hexdigest())
+print(threads(), hashlib.sha256(engine.synthesize(sys.argv[1]).pcm).hexdigest())
 """
 
 
@@ -127,8 +129,8 @@ def test_same_speech_with_one_thread_or_two() -> None:
     for flags in ("", " -j2 --jobserver-auth=3,4"):
         done = subprocess.run([sys.executable, "-c", SPEAK, text], capture_output=True,
                               text=True, check=True, env={**os.environ, "MAKEFLAGS": flags})
-        threads, digest = done.stdout.split()
-        seen[threads] = digest
+        count, digest = done.stdout.split()
+        seen[count] = digest
     assert len(seen) == 2 or os.cpu_count() == 1
     assert len(set(seen.values())) == 1
 

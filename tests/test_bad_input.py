@@ -192,7 +192,15 @@ def test_output_folder_that_cannot_be_written(built: Path) -> None:
     assert blocker.read_text() == "a file where the output folder should be"
 
 
+def _forget_encodes(project: Path) -> None:
+    """Drop the prepared utterances and encoded chapters, keep the speech: a rebuild then
+    reads the speech cache and encodes every chapter again (else it takes a second)."""
+    for layer in ("prepared", "chapters"):
+        shutil.rmtree(project / ".cache" / layer, ignore_errors=True)
+
+
 def test_corrupt_cache_entry_is_synthesised_again(built: Path) -> None:
+    _forget_encodes(built)
     entries = sorted((built / ".cache" / "tts").rglob("*.pcm"))
     data = bytearray(entries[0].read_bytes())
     data[-1] ^= 0xFF
@@ -236,12 +244,15 @@ def _wait_for(process: subprocess.Popen[str], words: str) -> None:
 
 
 def _wait_for_child(process: subprocess.Popen[str], program: str) -> None:
-    """Return once ``process`` runs a child process of ``program`` (read from /proc)."""
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    """Return once ``process`` runs a child process of ``program`` (read from /proc; any
+    of its threads may have started it: the audio stage encodes in worker threads)."""
+    tasks = Path(f"/proc/{process.pid}/task")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         with contextlib.suppress(OSError):  # a child may end while it is looked at
-            for child in children.read_text().split():
+            children = [child for task in tasks.iterdir()
+                        for child in (task / "children").read_text().split()]
+            for child in children:
                 if program in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
                     return
         time.sleep(0.01)
@@ -250,6 +261,7 @@ def _wait_for_child(process: subprocess.Popen[str], program: str) -> None:
 
 def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
     before = _snapshot(real_project / "output")
+    _forget_encodes(real_project)
     _replace(real_project / "locales/es/LC_MESSAGES/baclofen.po", "Puntos clave",
              "Lo esencial")
     process = _start_audio(real_project)
@@ -264,6 +276,7 @@ def test_interrupt_mid_build_keeps_the_earlier_book(real_project: Path) -> None:
 
 
 def test_two_builds_of_the_same_output_at_once(real_project: Path) -> None:
+    _forget_encodes(real_project)
     first = _start_audio(real_project)
     _wait_for(first, "utterance")
     second = run_cli(*ESPEAK_AUDIO, cwd=real_project)

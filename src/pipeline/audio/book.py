@@ -9,13 +9,16 @@ from pathlib import Path
 
 from pipeline.audio import voices
 from pipeline.audio.cache import SegmentCache
+from pipeline.audio.chapters import ChapterCache
+from pipeline.audio.dsp import RATE
 from pipeline.audio.engines import Engine
 from pipeline.audio.ffmpeg import use_for_pydub
 from pipeline.audio.lexicon import Lexicon, read_lexicon
-from pipeline.audio.loudness import RATE
-from pipeline.audio.mp3 import assemble, write_book
-from pipeline.audio.narration import narrate, speakable
-from pipeline.audio.synthesis import Tally, speak
+from pipeline.audio.mp3 import write_book
+from pipeline.audio.narration import Script, narrate, speakable
+from pipeline.audio.prepared import PreparedCache
+from pipeline.audio.store import Store
+from pipeline.audio.synthesis import Caches, Tally, speak
 from pipeline.audio.tags import Tags
 from pipeline.config import Config
 from pipeline.locales import to_gettext
@@ -27,10 +30,16 @@ class BookReport:
     tally: Tally
     seconds: float  # length of the book
     chapters: int
-    synthesis_seconds: float  # wall time spent speaking (engines + cache)
-    encoding_seconds: float  # loudness, MP3 encoding and tagging
-    loudness: float  # LUFS of the MP3 written
-    true_peak: float  # dBTP of the MP3 written
+    synthesis_seconds: float  # wall time to speak, prepare and encode the chapters
+    encoding_seconds: float  # joining, tagging, tracks and timeline
+    loudness: float  # LUFS: BS.1770 of what was encoded, less the codec's calibrated loss
+    true_peak: float  # dBTP: the highest of the decoded chapters
+
+
+def caches(folder: Path) -> Caches:
+    """The three caches under ``folder``: speech, prepared utterances, encoded chapters."""
+    return Caches(SegmentCache(folder / "tts"), PreparedCache(Store(folder / "prepared", ".pcm")),
+                  ChapterCache(Store(folder / "chapters", ".mp3")))
 
 
 def tags_for(document: Document) -> Tags:
@@ -49,9 +58,10 @@ def tags_for(document: Document) -> Tags:
     )
 
 
-def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path
-                ) -> BookReport:
-    """Narrate ``document`` into ``target`` (the book) and ``tracks`` (one file per chapter)."""
+def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path,
+                 script: Script | None = None) -> BookReport:
+    """Narrate ``document`` (or ``script``, when given) into ``target`` (the book) and
+    ``tracks`` (one file per chapter)."""
     use_for_pydub()
 
     @cache
@@ -62,13 +72,11 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
     def engine_for(lang: str) -> Engine:
         return voices.load(voices.choose(config, lang), lang, config.voices_dir)
 
-    script = narrate(document, lexicon)
+    script = script or narrate(document, lexicon)
     started = time.perf_counter()
     label = f"audio {to_gettext(document.lang)} {document.slug}: utterance"
-    audios, tally = speak(script, engine_for, SegmentCache(config.cache / "tts"), label=label)
+    chapters, tally = speak(script, engine_for, caches(config.cache), label=label)
     spoken = time.perf_counter()
-    pcm, marks, spans = assemble(script, audios)
-    loudness, peak = write_book(pcm, marks, tags_for(document), target=target, tracks=tracks,
-                                spoken=spans)
-    return BookReport(tally, len(pcm) / 2 / RATE, len(marks), spoken - started,
-                      time.perf_counter() - spoken, loudness, peak)
+    written = write_book(script, chapters, tags_for(document), target=target, tracks=tracks)
+    return BookReport(tally, written.length / RATE, len(chapters), spoken - started,
+                      time.perf_counter() - spoken, written.loudness, written.true_peak)

@@ -6,7 +6,8 @@ pinyin-based G2P for Chinese, as the model was trained), is cut into batches of 
 is spoken by the model with the voice's style vector. Short batches bound the memory a
 run takes (onnxruntime's working set grows with the length of the audio made at once).
 
-The model is loaded once per process. Under ``make -jN`` each job uses its share of the
+The model is loaded once per process, on the first utterance not found in a cache (a
+rebuild from the cache loads none). Under ``make -jN`` each job uses its share of the
 cores (``MAKEFLAGS``), so parallel jobs fill the machine without oversubscribing it.
 """
 
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
-import re
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +23,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 
 from pipeline.audio import kokoro_files
+from pipeline.audio.cores import threads
 from pipeline.audio.engines import Audio, VoiceRequest, register
 from pipeline.errors import PipelineError
 
@@ -55,20 +55,6 @@ def language_of(lang: str) -> tuple[str, str] | None:
 def is_default(lang: str) -> bool:
     """Whether Kokoro reads ``lang`` (a gettext name) unless configured otherwise."""
     return lang.split("_")[0] in DEFAULT_LANGUAGES or lang in DEFAULT_CHINESE
-
-
-def threads(makeflags: str | None = None, cores: int | None = None) -> int:
-    """onnxruntime's intra-op threads: the cores divided among make's parallel jobs.
-
-    ``make -j2`` on two cores gives each job one thread; a lone build uses all cores.
-    """
-    flags = os.environ.get("MAKEFLAGS", "") if makeflags is None else makeflags
-    cores = cores or len(os.sched_getaffinity(0))
-    found = re.search(r"(?:^|\s)-j(\d*)", flags)
-    if found is None:
-        return cores
-    jobs = int(found.group(1)) if found.group(1) else cores  # bare -j: as many as cores
-    return max(1, cores // max(jobs, 1))
 
 
 @cache
@@ -168,6 +154,5 @@ def load_kokoro(request: VoiceRequest) -> KokoroEngine:
                             f"{', '.join(sorted(LANGUAGES))}); choose another engine under "
                             "[tool.pipeline.voices]")
     voice, language = request.voice or known[0], known[1]
-    _style(voice)  # fail now, not halfway through a book
-    _model()
+    _style(voice)  # fail now, not halfway through a book (the model loads when first used)
     return KokoroEngine(voice=voice, version=_version(voice, language), language=language)

@@ -26,8 +26,8 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
+from pipeline.audio.dsp import RATE
 from pipeline.audio.id3order import order_chapters
-from pipeline.audio.loudness import RATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,173 @@
+"""Loudness from cached bins, true peaks, the limiter and the chapter encodes, checked
+against ffmpeg's EBU R128 meter and dense oversampling (dsp, peaks, loudness, chapters,
+encoder, mp3)."""
+
+from __future__ import annotations
+
+import random
+from array import array
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.audio import chapters, encoder, ffmpeg, prepared, voices
+from pipeline.audio.chapters import Encoded, encode_chapter
+from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
+from pipeline.audio.engines import Audio
+from pipeline.audio.loudness import decibels, integrated, measure
+from pipeline.audio.mp3 import layout
+from pipeline.audio.narration import Chapter, Script, Utterance
+from pipeline.audio.peaks import limit, true_peak
+from pipeline.audio.prepared import prepare
+from pipeline.config import VoiceChoice
+
+TEXTS = ("Baclofen relaxes the muscles that spasticity makes stiff.",
+         "Take it as your doctor tells you, and never stop it all at once.",
+         "Stopping suddenly can cause fits, fever and confusion.",
+         "Call your doctor if you feel very sleepy or weak.")
+
+
+def speak(engine: str) -> list[Prepared]:
+    """The texts read by a real engine, each prepared as a book uses it."""
+    voice = voices.load(VoiceChoice(engine), "en", Path("voices"))
+    return [prepare(voice.synthesize(text)) for text in TEXTS]
+
+
+@pytest.fixture(scope="module", params=["espeak", "piper"])
+def speech(request: pytest.FixtureRequest) -> list[Prepared]:
+    return speak(request.param)
+
+
+def joined(prepared: list[Prepared], pause_bins: int = 15) -> tuple[Floats, Floats]:
+    """(signal, bins) of the utterances end to end with pauses, on the bin grid."""
+    signals, bins = [], []
+    for utterance in prepared:
+        signals += [utterance.signal(), np.zeros(pause_bins * BIN)]
+        bins += [utterance.bins, np.zeros(pause_bins)]
+    return np.concatenate(signals), np.concatenate(bins)
+
+
+def ffmpeg_meter(signal: Floats, tmp_path: Path) -> tuple[float, float]:
+    """ffmpeg's integrated loudness and true peak of a float signal at RATE."""
+    raw = tmp_path / "signal.f32"
+    raw.write_bytes(signal.astype("<f4").tobytes())
+    wav = tmp_path / "signal.wav"
+    ffmpeg.run("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", raw, "-c:a", "pcm_f32le", wav)
+    return measure(wav)
+
+
+def dense_peak(signal: Floats, factor: int = 16) -> float:
+    """The peak of a signal oversampled ``factor`` times by FFT (band-limited exactly)."""
+    padded = np.concatenate([np.zeros(256), signal, np.zeros(256)])
+    spectrum = np.fft.rfft(padded)
+    fine = np.fft.irfft(spectrum, len(padded) * factor) * factor
+    return float(np.abs(fine).max())
+
+
+def test_loudness_from_bins_matches_ffmpeg(speech: list[Prepared], tmp_path: Path) -> None:
+    """BS.1770 from the cached 20 ms bins equals ffmpeg's ebur128 on the same audio."""
+    signal, bins = joined(speech)
+    ours = integrated(bins)
+    theirs, _ = ffmpeg_meter(signal, tmp_path)
+    assert -40 < ours < -10
+    assert abs(ours - theirs) <= 0.1, (ours, theirs)
+
+
+def test_loudness_of_a_louder_copy_moves_by_the_gain(speech: list[Prepared]) -> None:
+    """The bins scale with the square of a gain: 6 dB louder reads 6 LU louder."""
+    _, bins = joined(speech)
+    assert integrated(bins * 10 ** (6 / 10)) == pytest.approx(integrated(bins) + 6, abs=1e-9)
+
+
+def test_true_peak_matches_dense_oversampling(speech: list[Prepared]) -> None:
+    """The screened 4x true peak is within 0.2 dB of a 16x FFT oversampling, never above."""
+    for utterance in speech:
+        signal = utterance.signal()
+        ours, dense = true_peak(signal), dense_peak(signal)
+        assert float(np.abs(signal).max()) <= ours <= dense * 1.001
+        assert decibels(dense) - decibels(ours) <= 0.2
+
+
+def test_limiter_keeps_under_its_ceiling_and_is_deterministic(speech: list[Prepared]) -> None:
+    """12 dB too loud, every utterance is held under the ceiling (16x oversampled, within
+    the 4x measure's 0.2 dB), by a gain that is never above 1, the same on every run."""
+    ceiling = 10 ** (-2 / 20)
+    for utterance in speech:
+        signal = utterance.signal() * 10 ** (12 / 20)
+        assert true_peak(signal) > ceiling  # the case this test is about
+        gain = limit(signal, ceiling)
+        assert float(gain.max()) <= 1.0
+        assert true_peak(signal * gain) <= ceiling
+        assert decibels(dense_peak(signal * gain)) <= -2 + 0.2
+        assert np.array_equal(gain, limit(signal, ceiling))
+
+
+def clicks(seconds: int = 6) -> Audio:
+    """Seeded noise with two-sample clicks: MP3 coding lifts limited peaks like these."""
+    noise = random.Random(7)
+    samples = array("h")
+    for _ in range(seconds):
+        for i in range(RATE * 7 // 10):
+            click = 0.9 * (1 if (i // 500) % 2 else -1) if i % 500 < 2 else 0.0
+            samples.append(int(max(-1.0, min(1.0, noise.gauss(0, 0.06) + click)) * 32767))
+        samples.extend([0] * (RATE * 3 // 10))
+    return Audio(samples.tobytes(), RATE)
+
+
+def finished(encoded: Encoded, tmp_path: Path) -> tuple[float, float]:
+    """ffmpeg's loudness and true peak of a chapter's frames as an MP3 file."""
+    path = tmp_path / "chapter.mp3"
+    path.write_bytes(encoded.frames)
+    return measure(path)
+
+
+@pytest.mark.parametrize("ceiling", [chapters.CEILING, 0.0])
+def test_chapter_meets_the_standard(ceiling: float, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clicks that MP3 coding lifts end at -16 +/- 1 LUFS and under -1 dBTP by ffmpeg's
+    meter; with the ceiling set too high (0 dB, and the peaks left untamed when the
+    utterance is prepared) the first encode overshoots and the chapter is encoded
+    again, lower."""
+    monkeypatch.setattr(chapters, "CEILING", ceiling)
+    if ceiling == 0.0:
+        monkeypatch.setattr(prepared, "PEAK_TO_LOUDNESS", 40.0)
+    encoded = encode_chapter(0, [(prepare(clicks()), 500)])
+    loudness, peak = finished(encoded, tmp_path)
+    assert -17.0 <= loudness <= -15.0
+    assert peak <= -1.0
+    assert encoded.true_peak <= chapters.PEAK_LIMIT
+    assert (encoded.encodes == 1) == (ceiling < 0)  # encoded again only when it overshot
+
+
+def test_chapter_of_speech_meets_the_standard(speech: list[Prepared], tmp_path: Path) -> None:
+    """Real speech as one chapter: -16 +/- 0.5 LUFS and at most -1 dBTP by ffmpeg."""
+    encoded = encode_chapter(0, [(utterance, 400) for utterance in speech])
+    loudness, peak = finished(encoded, tmp_path)
+    assert abs(loudness + 16) <= 0.5
+    assert peak <= -1.0
+
+
+def tone(seconds: float, hertz: float) -> Audio:
+    """A tone from its first sample: where its speech starts is plain to see."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    return Audio((0.3 * np.sin(2 * np.pi * hertz * t) * 32767).astype("<i2").tobytes(), RATE)
+
+
+def test_timeline_is_exact_for_the_decoded_book() -> None:
+    """Chapters encoded apart and joined at frame boundaries decode to exactly the frames'
+    samples, each utterance starting where the timeline says (within 1 ms)."""
+    parts = [[tone(0.7, 440), tone(0.5, 660)], [tone(0.6, 550)]]
+    script = Script("en", "T", tuple(
+        Chapter(f"C{n}", tuple(Utterance("x", "en", 300, f"r{n}{i}") for i in range(len(p))))
+        for n, p in enumerate(parts)))
+    encoded = [encode_chapter(15 if n == 0 else 0, [(prepare(a), 300) for a in p])
+               for n, p in enumerate(parts)]
+    marks, spoken = layout(script, encoded)
+    decoded = encoder.decode(b"".join(chapter.frames for chapter in encoded))
+    assert len(decoded) == marks[-1].end == sum(c.count for c in encoded) * encoder.FRAME
+    loud = np.flatnonzero(np.abs(decoded) > 0.05)
+    onsets = [int(loud[loud >= s.start - 200][0]) for s in spoken]
+    assert all(abs(onset - s.start) <= RATE // 1000 for onset, s in zip(onsets, spoken,
+                                                                        strict=True)), \
+        [(onset, s.start) for onset, s in zip(onsets, spoken, strict=True)]
