@@ -231,8 +231,11 @@ def real_project(real_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def _start_audio(project: Path) -> subprocess.Popen[str]:
+    """The build as a user's terminal starts it: Ctrl-C (SIGINT) reaches it. A test run
+    started in the background by a shell inherits SIGINT ignored, and so would the build."""
     return subprocess.Popen([sys.executable, "-m", "pipeline", *ESPEAK_AUDIO],
-                            cwd=project, stderr=subprocess.PIPE, text=True)
+                            cwd=project, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for(process: subprocess.Popen[str], words: str) -> None:
