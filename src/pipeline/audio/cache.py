@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
 from pathlib import Path
 from typing import Final
 
 from pipeline.audio.engines import Audio, Engine
-from pipeline.output import temporary
+from pipeline.audio.store import Entries
 
 MAGIC: Final = b"PIPELINE-TTS-2\n"
 _HEADER: Final = struct.Struct(">I32s")  # sample rate, sha256 of the rate and the PCM
@@ -34,42 +33,26 @@ def cache_key(engine: Engine, text: str) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-class SegmentCache:
+class SegmentCache(Entries[Audio]):
+    """Each utterance's audio: its rate and PCM under a checksum of both."""
+
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        super().__init__(folder, ".pcm")
 
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pcm"
-
-    def get(self, key: str) -> Audio | None:
-        """The cached audio, or ``None`` when it is missing or damaged (then it is removed)."""
-        path = self.path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
+    def decode(self, data: bytes) -> Audio | None:
         start = len(MAGIC) + _HEADER.size
-        if data[: len(MAGIC)] == MAGIC and len(data) >= start:
-            rate, digest = _HEADER.unpack_from(data, len(MAGIC))
-            pcm = data[start:]
-            if _digest(rate, pcm) == digest and rate > 0 and len(pcm) % 2 == 0:
-                return Audio(pcm, rate)
-        path.unlink(missing_ok=True)
-        return None
+        if data[: len(MAGIC)] != MAGIC or len(data) < start:
+            return None
+        rate, digest = _HEADER.unpack_from(data, len(MAGIC))
+        pcm = data[start:]
+        if _digest(rate, pcm) != digest or rate <= 0 or len(pcm) % 2:
+            return None
+        return Audio(pcm, rate)
 
     def put(self, key: str, audio: Audio) -> Audio:
         """Store ``audio`` unless a sound take is already stored; return the stored take."""
-        path = self.path(key)
         header = _HEADER.pack(audio.rate, _digest(audio.rate, audio.pcm))
-        with temporary(path) as temp:
-            temp.write_bytes(MAGIC + header + audio.pcm)
-            while (stored := self.get(key)) is None:  # a damaged entry is removed here
-                try:
-                    os.link(temp, path)  # unlike a rename, never replaces another's take
-                    return audio
-                except FileExistsError:
-                    continue  # stored meanwhile: read that one
-        return stored
+        return self.store(key, MAGIC + header + audio.pcm)
 
 
 def _digest(rate: int, pcm: bytes) -> bytes:

@@ -18,12 +18,13 @@ import json
 import os
 import struct
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from pipeline.output import temporary
 
 MAGIC: Final = b"PIPELINE-STORE-1\n"
 _LENGTH: Final = struct.Struct(">I")
+T = TypeVar("T")
 
 
 def pack(header: dict[str, Any], *parts: bytes) -> bytes:
@@ -51,8 +52,10 @@ def unpack(data: bytes) -> tuple[dict[str, Any], list[bytes]] | None:
     return header, parts
 
 
-class Store:
-    """Entries under a folder, by key (a sha256 hex digest), fanned out by its first byte."""
+class Entries(Generic[T]):
+    """Checked entries under a folder by key (a sha256 hex digest), fanned out by its
+    first byte. A subclass says how an entry's bytes are read (``decode``: ``None`` for
+    a damaged one); the first entry stored under a key is kept."""
 
     def __init__(self, folder: Path, suffix: str) -> None:
         self.folder = folder
@@ -61,22 +64,24 @@ class Store:
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{self.suffix}"
 
-    def get(self, key: str) -> tuple[dict[str, Any], list[bytes]] | None:
+    def decode(self, data: bytes) -> T | None:
+        raise NotImplementedError
+
+    def get(self, key: str) -> T | None:
         """The entry, or ``None`` when it is missing or damaged (then it is removed)."""
         path = self.path(key)
         try:
             data = path.read_bytes()
         except OSError:
             return None
-        entry = unpack(data)
+        entry = self.decode(data)
         if entry is None:
             path.unlink(missing_ok=True)
         return entry
 
-    def put(self, key: str, header: dict[str, Any], *parts: bytes
-            ) -> tuple[dict[str, Any], list[bytes]]:
-        """Store an entry unless a sound one is already stored; return the stored one."""
-        path, data = self.path(key), pack(header, *parts)
+    def store(self, key: str, data: bytes) -> T:
+        """Store ``data`` unless a sound entry is already stored; return the stored one."""
+        path = self.path(key)
         with temporary(path) as temp:
             temp.write_bytes(data)
             while (stored := self.get(key)) is None:  # a damaged entry is removed here
@@ -84,10 +89,22 @@ class Store:
                     os.link(temp, path)  # unlike a rename, never replaces another's entry
                 except FileExistsError:
                     continue  # stored meanwhile: read that one
-                entry = unpack(data)
-                assert entry is not None  # just packed
+                entry = self.decode(data)
+                assert entry is not None  # just encoded
                 return entry
         return stored
+
+
+class Store(Entries[tuple[dict[str, Any], list[bytes]]]):
+    """Entries of a JSON header and binary parts (``pack``)."""
+
+    def decode(self, data: bytes) -> tuple[dict[str, Any], list[bytes]] | None:
+        return unpack(data)
+
+    def put(self, key: str, header: dict[str, Any], *parts: bytes
+            ) -> tuple[dict[str, Any], list[bytes]]:
+        """Store an entry unless a sound one is already stored; return the stored one."""
+        return self.store(key, pack(header, *parts))
 
 
 def digest(*fields: object) -> str:
