@@ -25,6 +25,7 @@ import polib
 import pytest
 from PIL import Image
 
+import pdftags
 import pdftext
 from conftest import REAL_LANGS, ROOT, Result
 from pdftext import Char
@@ -218,7 +219,7 @@ def test_each_html_element_is_one_structure_element(built: Built, lang: str) -> 
                 "/Part": len(re.findall(r"<main[ >]", page_html)),
                 "/Link": len(re.findall(r"<a ", page_html))}
     with pikepdf.open(built.pdf(lang)) as pdf:
-        names = [str(e.S) for e in _struct_elements(pdf.Root.StructTreeRoot)]
+        names = [str(e.S) for e in pdftags.elements(pdf.Root.StructTreeRoot)]
         pages = len(pdf.pages)
     assert pages > 5
     assert {name: names.count(name) for name in expected} == expected
@@ -231,7 +232,7 @@ def test_catalog_declares_language_and_tagging(built: Built, lang: str) -> None:
         root = pdf.Root
         assert str(root.get("/Lang")) == BCP47[lang]
         assert bool(root.MarkInfo.Marked) is True
-        elements = _struct_elements(root.StructTreeRoot)
+        elements = list(pdftags.elements(root.StructTreeRoot))
         assert elements[0].S == "/Document"
         assert TAGS - {str(e.S) for e in elements} == set()
         # PDF/UA-1 7.1: the viewer's window shows the title, not the file name.
@@ -254,7 +255,7 @@ def test_bookmarks_follow_the_headings(built: Built, lang: str) -> None:
     with pikepdf.open(built.pdf(lang)) as pdf:
         top = list(_siblings(pdf.Root.Outlines.First))
         bookmarks = list(_outline(pdf.Root.Outlines.First))
-        headings = [e for e in _struct_elements(pdf.Root.StructTreeRoot)
+        headings = [e for e in pdftags.elements(pdf.Root.StructTreeRoot)
                     if e.S in ("/H1", "/H2", "/H3")]
         assert [str(item.Title) for item in top] == [_translated(lang, "Baclofen")]
         assert len(bookmarks) == len(headings) >= 7
@@ -316,14 +317,14 @@ def test_fallback_text_is_tagged_english(project: Path, cli: Cli) -> None:
     target = project / "output/es/small.pdf"
     with pikepdf.open(target) as pdf:
         assert str(pdf.Root.Lang) == "es"
-        english = [e for e in _struct_elements(pdf.Root.StructTreeRoot)
+        english = [e for e in pdftags.elements(pdf.Root.StructTreeRoot)
                    if str(e.get("/Lang", "")) == "en"]
         assert len(english) == 1
         element = english[0]
         assert element.S == "/P"
         page_number = next(i for i, p in enumerate(pdf.pages, 1)
                            if p.objgen == element.Pg.objgen)
-        mcids = set(_mcids(element))
+        mcids = {mcid for _page, mcid in pdftags.marked_content(element)}
     chars = _chars(target)[page_number - 1]
     text = "".join(c["text"] for c in chars if c.get("mcid") in mcids)
     # Some spaces are only gaps between glyphs, not characters: compare without them.
@@ -383,7 +384,7 @@ def test_present_image_is_an_img_with_alt_text(project: Path, cli: Cli) -> None:
     report = page.validate_pdf(target, profile="ua1")
     assert report.rules.failed == 0, [f"{f.rule_id}: {f.message}" for f in report.failures]
     with pikepdf.open(target) as pdf:
-        figures = [e for e in _struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
+        figures = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
         assert [str(f.Alt) for f in figures] == [ALT_ES]
 
 
@@ -521,29 +522,6 @@ def _rtl_text(path: Path) -> str:
     """A right-to-left PDF's text in reading order, rebuilt from its glyphs' positions."""
     return "\n".join(pdftext.reading_order(line) for page_chars in _built_chars(path)
                      for line in pdftext.lines(page_chars))
-
-
-def _struct_elements(node: pikepdf.Object) -> list[pikepdf.Object]:
-    """Every structure element under ``node``, in document order."""
-    found = []
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            found.append(kid)
-            found += _struct_elements(kid)
-    return found
-
-
-def _mcids(element: pikepdf.Object) -> Iterator[int]:
-    """The marked-content ids under a structure element (its page's)."""
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, int):
-            yield kid
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            yield int(kid.MCID)
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            yield from _mcids(kid)
 
 
 def _siblings(item: pikepdf.Object | None) -> Iterator[pikepdf.Object]:

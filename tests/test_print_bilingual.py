@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pikepdf
 import polib
 import pytest
 
+import pdftags
 import pdftext
 from conftest import REAL_LANGS, ROOT
 from pdftext import Char
@@ -89,7 +89,7 @@ def test_one_table_one_row_per_block(built: Built, lang: str) -> None:
     expected_rows = 1 + 1 + len(list(rows(*_documents(lang)))) + 3
     with pikepdf.open(built.pdf(lang)) as pdf:
         assert len(pdf.pages) > 5
-        elements = list(_elements(pdf.Root.StructTreeRoot))
+        elements = list(pdftags.elements(pdf.Root.StructTreeRoot))
         kinds = [str(e.S) for e in elements]
         table_rows = [e for e in elements if e.S == "/TR"]
         assert kinds.count("/Table") == 1
@@ -104,7 +104,7 @@ def test_each_cell_has_its_language_and_headers_their_scope(built: Built, lang: 
     """Left cells /Lang en, right cells the translation's; each TH has /Scope /Column."""
     with pikepdf.open(built.pdf(lang)) as pdf:
         assert str(pdf.Root.Lang) == BCP47[lang]
-        cells = [e for e in _elements(pdf.Root.StructTreeRoot) if e.S in ("/TH", "/TD")]
+        cells = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S in ("/TH", "/TD")]
         langs = [str(cell.get("/Lang", "")) for cell in cells]
         headers = [cell for cell in cells if cell.S == "/TH"]
         assert [str(h.A.Scope) for h in headers] == ["/Column", "/Column"]
@@ -115,8 +115,8 @@ def test_each_cell_has_its_language_and_headers_their_scope(built: Built, lang: 
 def test_rows_do_not_break_across_pages(built: Built, lang: str) -> None:
     """Everything a row shows is on one page."""
     with pikepdf.open(built.pdf(lang)) as pdf:
-        table_rows = [e for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/TR"]
-        pages = [{page_of for page_of, _mcid in _content(row)} for row in table_rows]
+        table_rows = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S == "/TR"]
+        pages = [{page_of for page_of, _mcid in pdftags.marked_content(row)} for row in table_rows]
     assert all(len(on) == 1 for on in pages), [n for n, on in enumerate(pages) if len(on) > 1]
 
 
@@ -189,30 +189,9 @@ def _disclaimer_entries(lang: str) -> list[polib.POEntry]:
     return [e for e in catalog if e.comment.startswith("disclaimer:")]
 
 
-def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Object]:
-    """Every structure element under ``node``, in document order."""
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            yield kid
-            yield from _elements(kid)
-
-
 def _cells(row: pikepdf.Object) -> list[str]:
     return [str(e.S) for e in row.K if isinstance(e, pikepdf.Dictionary)
             and e.get("/Type") == "/StructElem"]
-
-
-def _content(element: pikepdf.Object) -> Iterator[tuple[tuple[int, int], int]]:
-    """(page, MCID) of every marked-content sequence under ``element``."""
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, int):
-            yield element.Pg.objgen, kid
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            yield kid.Pg.objgen, int(kid.MCID)
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            yield from _content(kid)
 
 
 _CHARS: dict[Path, list[list[Char]]] = {}

@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 import weasyprint.pdf as weasy_pdf
 
+import pdftags
 from pipeline.print import structure
 from pipeline.print.html import Page
 from pipeline.print.pdf import write_pdf
@@ -51,27 +52,9 @@ def without_merging() -> Iterator[None]:
         weasy_pdf.add_tags = merging
 
 
-def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Object]:
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-            yield kid
-            yield from _elements(kid)
-
-
-def _content_refs(element: pikepdf.Object) -> Iterator[tuple[tuple[int, int], int]]:
-    """(page, MCID) of each marked-content sequence the element holds directly."""
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-        if isinstance(kid, int):
-            yield element.Pg.objgen, kid
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            yield kid.Pg.objgen, int(kid.MCID)
-
-
 def _counts(path: Path) -> dict[str, int]:
     with pikepdf.open(path) as pdf:
-        names = [str(e.S) for e in _elements(pdf.Root.StructTreeRoot)]
+        names = [str(e.S) for e in pdftags.elements(pdf.Root.StructTreeRoot)]
     return {name: names.count(name) for name in set(names)}
 
 
@@ -84,9 +67,10 @@ def test_paragraphs_over_a_page_break_stay_one_element(tmp_path: Path) -> None:
     target = _write(tmp_path)
     with pikepdf.open(target) as pdf:
         assert len(pdf.pages) >= 3
-        elements = list(_elements(pdf.Root.StructTreeRoot))
+        elements = list(pdftags.elements(pdf.Root.StructTreeRoot))
         paragraphs = [e for e in elements if e.S == "/P"]
-        pages_of = [{ref[0] for e in _elements(p) for ref in _content_refs(e)}
+        pages_of = [{page_of for e in pdftags.elements(p)
+                     for page_of, _mcid in pdftags.marked_content(e, deep=False)}
                     for p in paragraphs]
     assert len(paragraphs) == 5
     assert any(len(pages) == 2 for pages in pages_of), "no paragraph runs over a page"
@@ -109,8 +93,8 @@ def test_parent_tree_points_at_the_element_holding_each_mcid(tmp_path: Path) -> 
     """Every marked-content id maps, through the parent tree, to the element holding it;
     the link keeps its annotations, each mapped to it."""
     with pikepdf.open(_write(tmp_path)) as pdf:
-        holders = {ref: element.objgen for element in _elements(pdf.Root.StructTreeRoot)
-                   for ref in _content_refs(element)}
+        holders = {ref: element.objgen for element in pdftags.elements(pdf.Root.StructTreeRoot)
+                   for ref in pdftags.marked_content(element, deep=False)}
         nums = pdf.Root.StructTreeRoot.ParentTree.Nums
         tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         mapped = {}
@@ -119,7 +103,7 @@ def test_parent_tree_points_at_the_element_holding_each_mcid(tmp_path: Path) -> 
                 else tree[index]
             for mcid, element in enumerate(array):
                 mapped[(pdf_page.obj.objgen, mcid)] = element.objgen
-        links = [e for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Link"]
+        links = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S == "/Link"]
         annotations = [a for p in pdf.pages for a in p.obj.get("/Annots", [])]
         assert len(links) == 1
         assert sum(1 for p in pdf.pages if "/Annots" in p.obj) == 2  # over two pages
