@@ -69,8 +69,8 @@ class _Speaker:
         speech = cache_key(engine, utterance.text)
         return speech, prepared_key(speech)
 
-    def prepared(self, utterance: Utterance) -> Future[Prepared]:
-        speech_key, key = self.keys(utterance)
+    def prepared(self, utterance: Utterance, speech_key: str, key: str) -> Future[Prepared]:
+        """The utterance's prepared audio; ``keys`` gave its speech and prepared keys."""
         found = self.caches.prepared.get(key)
         if found is not None:
             self.tally.reused += 1
@@ -102,8 +102,10 @@ def speak(script: Script, engine_for: Callable[[str], Engine], caches: Caches, *
         chapters: list[Future[Encoded]] = []
         for number, chapter in enumerate(script.chapters):
             lead = LEAD_IN_MS * RATE // 1000 // BIN if number == 0 else 0
-            key = chapter_key(lead, [(speaker.keys(u)[1], u.pause_ms) for u in chapter.utterances])
-            chapters.append(_chapter(key, lead, chapter, speaker, progress, done))
+            keys = [speaker.keys(u) for u in chapter.utterances]
+            key = chapter_key(lead, [(ready, u.pause_ms) for (_, ready), u
+                                     in zip(keys, chapter.utterances, strict=True)])
+            chapters.append(_chapter(key, lead, chapter, keys, speaker, progress, done))
             done += len(chapter.utterances)
             if number >= IN_FLIGHT - 1:
                 chapters[number - IN_FLIGHT + 1].result()
@@ -112,16 +114,17 @@ def speak(script: Script, engine_for: Callable[[str], Engine], caches: Caches, *
     return encoded, tally
 
 
-def _chapter(key: str, lead: int, chapter: Chapter, speaker: _Speaker, progress: Progress,
-             done: int) -> Future[Encoded]:
+def _chapter(key: str, lead: int, chapter: Chapter, keys: Sequence[tuple[str, str]],
+             speaker: _Speaker, progress: Progress, done: int) -> Future[Encoded]:
     cached = speaker.caches.chapters.get(key)
     if cached is not None:
         speaker.tally.reused += len(chapter.utterances)
         progress.update(done + len(chapter.utterances), f"[cached] {chapter.title[:50]}")
         return _done(cached)
     prepared: list[Future[Prepared]] = []
-    for number, utterance in enumerate(chapter.utterances, done + 1):
-        prepared.append(speaker.prepared(utterance))
+    for number, (utterance, (speech, ready)) in enumerate(
+            zip(chapter.utterances, keys, strict=True), done + 1):
+        prepared.append(speaker.prepared(utterance, speech, ready))
         voice = speaker.tally.voices[utterance.lang]
         progress.update(number, f"[{voice}] {utterance.text[:50]}")
     pauses = [u.pause_ms for u in chapter.utterances]
