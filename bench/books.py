@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.audio import voices
+import lameenc
+
+from pipeline.audio import encoder, voices
 from pipeline.audio.book import narrate_book
-from pipeline.audio.ffmpeg import ffmpeg
 from pipeline.audio.lexicon import read_lexicon
 from pipeline.audio.narration import Script, Utterance, narrate
 from pipeline.config import Config, VoiceChoice
@@ -115,10 +116,13 @@ def raw(lang: str, *, espeak: bool) -> float:
     spoken = [engines[code].synthesize(text) for code, text in texts]
     rate = spoken[0].rate
     pcm = b"".join(audio.pcm for audio in spoken if audio.rate == rate)
-    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate),
-                    "-ac", "1", "-i", "pipe:0", "-ar", "22050", "-c:a", "libmp3lame",
-                    "-b:a", "64k", "-f", "mp3", "-"], input=pcm, capture_output=True,
-                   check=True)
+    lame = lameenc.Encoder()  # the pipeline's encoder and settings (encoder.encode)
+    lame.set_bit_rate(encoder.BITRATE)
+    lame.set_in_sample_rate(rate)
+    lame.set_out_sample_rate(encoder.RATE)
+    lame.set_channels(1)
+    lame.set_quality(encoder.QUALITY)
+    lame.encode(pcm) + lame.flush()
     return time.perf_counter() - started
 
 

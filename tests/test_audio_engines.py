@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 import wave
 from array import array
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from gtts.tts import gTTSError
 
-from pipeline.audio import voices
+from pipeline.audio import espeak, voices
 from pipeline.audio.engines import REGISTRY, Audio
 from pipeline.audio.espeak import EspeakEngine
 from pipeline.audio.gtts import BACKOFF, RETRIES, with_retries
@@ -80,6 +81,30 @@ def test_espeak_voices_differ_by_language() -> None:
     english = voices.load(VoiceChoice("espeak"), "en", Path("voices")).synthesize("20")
     mandarin = voices.load(VoiceChoice("espeak"), "zh_Hans", Path("voices")).synthesize("20")
     assert english.pcm != mandarin.pcm
+
+
+ESPEAK_SAMPLES = """
+import hashlib, sys
+from pathlib import Path
+from pipeline.audio import espeak, voices
+from pipeline.config import VoiceChoice
+espeak.BUFFER_MS = int(sys.argv[1])
+engine = voices.load(VoiceChoice("espeak"), sys.argv[2], Path("voices"))
+print(hashlib.sha256(engine.synthesize(sys.argv[3]).pcm).hexdigest())
+"""
+
+
+@pytest.mark.parametrize("lang", ["es", "ar", "zh_Hans"])
+def test_espeak_buffer_size_leaves_the_samples_alone(lang: str) -> None:
+    """eSpeak NG hands over its audio in larger pieces than its default (fewer waits for
+    Python's lock): the samples are those of the default 60 ms pieces. (The library is
+    global to a process: each size in a process of its own.)"""
+    _, sentence = SENTENCES[lang]
+    text = " ".join([sentence] * 6)  # several pieces at either size
+    made = [subprocess.run([sys.executable, "-c", ESPEAK_SAMPLES, str(size), lang, text],
+                           capture_output=True, text=True, check=True).stdout
+            for size in (espeak.BUFFER_MS, 60)]
+    assert made[0] == made[1]
 
 
 def test_espeak_unknown_voice_is_an_error(no_voices: Path) -> None:

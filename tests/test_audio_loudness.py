@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.audio import chapters, encoder, ffmpeg, prepared, voices
+from pipeline.audio import chapters, encoder, ffmpeg, peaks, prepared, voices
 from pipeline.audio.chapters import Encoded, encode_chapter
 from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
 from pipeline.audio.engines import Audio
@@ -103,6 +103,51 @@ def test_limiter_keeps_under_its_ceiling_and_is_deterministic(speech: list[Prepa
         assert np.array_equal(gain, limit(signal, ceiling))
 
 
+def whole_signal_gain(length: int, starts: np.ndarray, required: Floats) -> Floats:
+    """The limiter's smoothing done the plain way, over the whole signal: each
+    requirement, a running minimum over HALF + HOLD each side, a moving average over
+    2 * HOLD + 1 (the ends held)."""
+    need = np.ones(length)
+    np.minimum.at(need, starts, required)
+    reach = peaks.HALF + peaks.HOLD
+    padded = np.pad(need, reach, constant_values=1.0)
+    need = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).min(axis=1)
+    held = np.pad(need, peaks.HOLD, mode="edge")
+    gain: Floats = np.lib.stride_tricks.sliding_window_view(held, 2 * peaks.HOLD + 1).mean(axis=1)
+    return np.minimum(gain, 1.0)
+
+
+def test_limiter_smooths_only_near_peaks_as_a_whole_signal_pass_would(
+        speech: list[Prepared]) -> None:
+    """The gain worked out only within reach of each peak equals the whole-signal pass,
+    for peaks sparse and dense, at the ends of the signal too."""
+    for utterance in speech:
+        signal = utterance.signal()
+        for level in (0.3, 0.6, 0.9):
+            ceiling = level * float(np.abs(signal).max())
+            starts, values = peaks.interval_peaks(signal, ceiling)
+            over = values > ceiling
+            starts, required = starts[over], ceiling / values[over]
+            starts = np.unique(np.concatenate([[0, len(signal) - 2], starts]))
+            required = np.resize(required, len(starts))  # the ends need some too
+            ours = peaks._smooth(len(signal), starts, required)
+            assert np.abs(ours - whole_signal_gain(len(signal), starts, required)).max() < 1e-9
+            assert (ours < 1).any() and (ours == 1).any()
+
+
+def test_build_decoder_agrees_with_ffmpeg(speech: list[Prepared]) -> None:
+    """The decoder the peak check uses (libsndfile's mpg123) gives ffmpeg's samples, one
+    for one, within 1e-4 of full scale."""
+    pcm = np.concatenate([u.pcm for u in speech])
+    frames = encoder.encode(pcm.tobytes())
+    ours = encoder.decode(frames)
+    theirs = np.frombuffer(ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
+                                       data=frames), "<f4")
+    assert len(ours) == len(theirs) == encoder.frame_count(frames) * encoder.FRAME
+    assert float(np.abs(ours - theirs).max()) < 1e-4
+    assert float(np.abs(theirs).max()) > 0.1  # speech, not silence
+
+
 def clicks(seconds: int = 6) -> Audio:
     """Seeded noise with two-sample clicks: MP3 coding lifts limited peaks like these."""
     noise = random.Random(7)
@@ -164,7 +209,10 @@ def test_timeline_is_exact_for_the_decoded_book() -> None:
     encoded = [encode_chapter(15 if n == 0 else 0, [(prepare(a), 300) for a in p])
                for n, p in enumerate(parts)]
     marks, spoken = layout(script, encoded)
-    decoded = encoder.decode(b"".join(chapter.frames for chapter in encoded))
+    # decoded by ffmpeg, not by the build's own decoder
+    decoded = np.frombuffer(ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
+                                        data=b"".join(chapter.frames for chapter in encoded)),
+                            "<f4")
     assert len(decoded) == marks[-1].end == sum(c.count for c in encoded) * encoder.FRAME
     loud = np.flatnonzero(np.abs(decoded) > 0.05)
     onsets = [int(loud[loud >= s.start - 200][0]) for s in spoken]

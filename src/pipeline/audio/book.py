@@ -12,7 +12,6 @@ from pipeline.audio.cache import SegmentCache
 from pipeline.audio.chapters import ChapterCache
 from pipeline.audio.dsp import RATE
 from pipeline.audio.engines import Engine
-from pipeline.audio.ffmpeg import use_for_pydub
 from pipeline.audio.lexicon import Lexicon, read_lexicon
 from pipeline.audio.mp3 import write_book
 from pipeline.audio.narration import Script, narrate, speakable
@@ -62,8 +61,6 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
                  script: Script | None = None) -> BookReport:
     """Narrate ``document`` (or ``script``, when given) into ``target`` (the book) and
     ``tracks`` (one file per chapter)."""
-    use_for_pydub()
-
     @cache
     def lexicon(lang: str) -> Lexicon:
         return read_lexicon(config.locales / to_gettext(lang) / "lexicon.tsv")

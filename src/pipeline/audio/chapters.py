@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from pipeline.audio import encoder, ffmpeg
+from pipeline.audio import encoder
 from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
 from pipeline.audio.loudness import CODEC_LOSS, LOUDNESS, decibels, integrated
 from pipeline.audio.peaks import limit, limited_bins, true_peak
@@ -50,7 +50,7 @@ class Encoded:
 
 def chapter_key(lead_bins: int, utterances: Sequence[tuple[str, int]]) -> str:
     """The key of a chapter: its lead-in, its (prepared key, pause in ms) and the settings."""
-    return digest("chapter", FORMAT, encoder.SETTINGS, ffmpeg.version(), LOUDNESS, CODEC_LOSS,
+    return digest("chapter", FORMAT, encoder.settings(), LOUDNESS, CODEC_LOSS,
                   CEILING, PEAK_LIMIT, lead_bins, list(utterances))
 
 
@@ -73,7 +73,9 @@ def encode_chapter(lead_bins: int, utterances: Sequence[tuple[Prepared, int]]) -
                           for start, (p, _) in zip(grid, utterances, strict=False))
             return Encoded(frames, encoder.frame_count(frames), spans, bins,
                            round(decibels(gain), 2), peak, limited, attempt)
-        ceiling -= peak - PEAK_LIMIT + 0.1  # the codec lifted a peak: limit harder
+        # The codec lifted a peak: limit harder, by twice the excess (the gain rises to make
+        # up for what the limiter takes, and with it what the codec adds)
+        ceiling -= 2 * (peak - PEAK_LIMIT) + 0.1
     raise PipelineError(f"a chapter's true peak stays at {peak:.1f} dBTP after {ATTEMPTS} "
                         f"encodes (limit {PEAK_LIMIT} dBTP)")
 

@@ -62,7 +62,7 @@ def whole_bins(samples: int) -> int:
     return -(-samples // BIN) * BIN
 
 
-def band_limited(audio: Audio) -> tuple[Floats, Floats, int]:
+def band_limited(audio: Audio) -> tuple[Singles, Singles, int]:
     """An engine's utterance at RATE: (band-limited, its K-weighted version, speech length),
     padded with silence to whole bins of at least the speech and TAIL."""
     signal = _at_rate(np.frombuffer(audio.pcm, "<i2") / 32768, audio.rate)
@@ -72,20 +72,15 @@ def band_limited(audio: Audio) -> tuple[Floats, Floats, int]:
     return band, weighted, samples
 
 
-def quantised(signal: Floats) -> Samples:
+def quantised(signal: Floats | Singles) -> Samples:
     """A signal (1.0 = full scale) as int16 at HEADROOM."""
     scaled = np.round(signal * (32767 * HEADROOM))
     return np.clip(scaled, -32768, 32767).astype(np.int16)
 
 
-def k_bins(signal: Floats) -> Floats:
-    """K-weighted energy of each BIN of a signal at RATE whose length is whole bins."""
-    return energies(_filtered(signal, band_limit=False)[1])
-
-
-def energies(weighted: Floats) -> Floats:
-    """The energy of each BIN of a K-weighted signal."""
-    energies: Floats = np.square(weighted).reshape(-1, BIN).sum(axis=1)
+def energies(weighted: Singles) -> Floats:
+    """The energy of each BIN of a K-weighted signal (summed in double precision)."""
+    energies: Floats = np.square(weighted, dtype=np.float64).reshape(-1, BIN).sum(axis=1)
     return energies
 
 
@@ -105,27 +100,36 @@ def _at_rate(signal: Floats, rate: int) -> Floats:
     return resampled[: len(signal) * up // down]
 
 
-def _filtered(signal: Floats, *, band_limit: bool = True) -> tuple[Floats, Floats]:
+def _filtered(signal: Floats) -> tuple[Singles, Singles]:
     """(band-limited, K-weighted band-limited) by overlap-save in FFT_SIZE blocks.
 
     The band-limit is zero phase (its response reaches HEAD samples either side); the
     K-weighting is causal (TAIL_REACH samples). Each block's outputs are those its input
-    covers entirely, so the result is the filters' own, block edges unseen.
+    covers entirely, so the result is the filters' own, block edges unseen. In single
+    precision (twice as fast): its rounding, ~1e-7 of full scale, is far below the 16-bit
+    PCM's step.
     """
     hop = FFT_SIZE - HEAD - TAIL_REACH
     blocks = -(-len(signal) // hop)
-    padded = np.concatenate([np.zeros(TAIL_REACH), signal,
-                             np.zeros(blocks * hop - len(signal) + HEAD)])
+    padded = np.zeros(blocks * hop + HEAD + TAIL_REACH, np.float32)
+    padded[TAIL_REACH:TAIL_REACH + len(signal)] = signal
     windows = np.lib.stride_tricks.sliding_window_view(padded, FFT_SIZE)[::hop]
-    band, weighted = np.empty((blocks, hop)), np.empty((blocks, hop))
+    band = np.empty((blocks, hop), np.float32)
+    weighted = np.empty((blocks, hop), np.float32)
+    lowpass, k_weighting = _responses()
     for first in range(0, blocks, GROUP):  # a few blocks at a time: bounded memory
         spectra = np.fft.rfft(windows[first:first + GROUP], axis=1)
         rows = slice(first, first + len(spectra))
-        if band_limit:  # else only the K-weighted signal is wanted
-            band[rows] = np.fft.irfft(spectra * _lowpass(), axis=1)[:, TAIL_REACH:-HEAD]
-        weighted[rows] = np.fft.irfft(spectra * _k_weighting(band_limit),
-                                      axis=1)[:, TAIL_REACH:-HEAD]
+        band[rows] = np.fft.irfft(spectra * lowpass, axis=1)[:, TAIL_REACH:-HEAD]
+        weighted[rows] = np.fft.irfft(spectra * k_weighting, axis=1)[:, TAIL_REACH:-HEAD]
     return band.ravel()[: len(signal)], weighted.ravel()[: len(signal)]
+
+
+@cache
+def _responses() -> tuple[Singles, npt.NDArray[np.complex64]]:
+    """The band-limit's and the band-limited K-weighting's responses, per rfft bin, in
+    single precision."""
+    return _lowpass().astype(np.float32), _k_weighting().astype(np.complex64)
 
 
 @cache
@@ -137,11 +141,11 @@ def _lowpass() -> Floats:
 
 
 @cache
-def _k_weighting(band_limited: bool) -> npt.NDArray[np.complex128]:
-    """BS.1770's K-weighting (high shelf, then RLB high-pass) at RATE, per rfft bin; with
-    the band-limit before it, or not."""
+def _k_weighting() -> npt.NDArray[np.complex128]:
+    """BS.1770's K-weighting (high shelf, then RLB high-pass) at RATE, per rfft bin, with
+    the band-limit before it."""
     z = np.exp(-2j * np.pi * np.fft.rfftfreq(FFT_SIZE))  # z^-1 on the unit circle
-    response = _lowpass().astype(np.complex128) if band_limited else np.ones_like(z)
+    response = _lowpass().astype(np.complex128)
     for b, a in (_shelf(), _highpass()):
         response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
     return response

@@ -20,6 +20,10 @@ from pipeline.errors import PipelineError
 VOICES: Final = {"zh_Hans": "cmn", "zh": "cmn", "zh_Hant": "yue", "pt_BR": "pt-br",
                  "en": "en-us"}
 RATE_WPM: Final = 150  # a little slower than eSpeak's 175: clearer for patients
+# Audio handed to the callback in pieces of this many ms (eSpeak's default: 60). Each piece
+# needs Python's GIL, which other build threads hold while they filter and encode: larger
+# pieces, fewer waits. Up to 2000 ms the samples are the same; at 3000 and more they change.
+BUFFER_MS: Final = 1000
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
@@ -38,7 +42,7 @@ class _Library:
     def __init__(self) -> None:
         self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
         data = espeakng_loader.get_data_path().encode()
-        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
+        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS, data, 0)
         if self.rate <= 0:
             raise PipelineError("eSpeak NG could not start (espeak_Initialize failed)")
         self.lib.espeak_Info.restype = ctypes.c_char_p

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from pipeline.audio.engines import Audio, VoiceRequest, register
+from pipeline.audio.ffmpeg import use_for_pydub
 from pipeline.errors import PipelineError
 
 LANGS: Final = {"zh_Hans": "zh-CN", "zh_Hant": "zh-TW", "pt_BR": "pt"}
@@ -63,6 +64,8 @@ class GttsEngine:
     def synthesize(self, text: str) -> Audio:
         from gtts import gTTS
         from pydub import AudioSegment
+
+        use_for_pydub()  # pydub decodes Google's MP3 with the pipeline's ffmpeg
 
         def request() -> bytes:
             buffer = io.BytesIO()

@@ -23,13 +23,13 @@ from typing import Any, Final
 import numpy as np
 
 from pipeline.audio import dsp, peaks
-from pipeline.audio.dsp import BIN, Prepared, band_limited, energies, quantised
+from pipeline.audio.dsp import BIN, Floats, Prepared, Singles, band_limited, energies, quantised
 from pipeline.audio.engines import Audio
 from pipeline.audio.loudness import PEAK_TO_LOUDNESS, decibels, integrated
 from pipeline.audio.peaks import limit, limited_bins, true_peak
 from pipeline.audio.store import Store, digest
 
-FORMAT: Final = 1  # bumped when the entry's layout or the analysis changes
+FORMAT: Final = 2  # bumped when the entry's layout or the analysis changes
 SETTINGS: Final = {"format": FORMAT, "rate": dsp.RATE, "bin": dsp.BIN, "tail": dsp.TAIL,
                    "pad": dsp.PAD, "lowpass": dsp.LOWPASS_HZ, "headroom": dsp.HEADROOM,
                    "fft": dsp.FFT_SIZE, "oversample": peaks.OVERSAMPLE, "taps": peaks.HALF,
@@ -50,6 +50,7 @@ def prepare(audio: Audio) -> Prepared:
     build encodes.
     """
     band, weighted, samples = band_limited(audio)
+    speech: Floats | Singles = band
     bins = energies(weighted)
     peak = true_peak(band)
     own = integrated(bins)
@@ -60,9 +61,9 @@ def prepare(audio: Audio) -> Prepared:
         for _ in range(2):
             gain = limit(band, 10 ** ((integrated(tamed) + PEAK_TO_LOUDNESS) / 20))
             tamed = limited_bins(bins, band, gain, BIN)
-        band, bins = band * gain, tamed
-        peak = true_peak(band)
-    return Prepared(samples, quantised(band), bins, peak)
+        speech, bins = band * gain, tamed
+        peak = true_peak(speech)
+    return Prepared(samples, quantised(speech), bins, peak)
 
 
 class PreparedCache:

@@ -25,7 +25,7 @@ from pipeline.audio.chapters import (
     chapter_key,
     encode_chapter,
 )
-from pipeline.audio.cores import threads
+from pipeline.audio.cores import no_blas_threads, threads
 from pipeline.audio.dsp import BIN, RATE, Prepared
 from pipeline.audio.engines import Engine
 from pipeline.audio.narration import Chapter, Script, Utterance
@@ -97,7 +97,7 @@ def speak(script: Script, engine_for: Callable[[str], Engine], caches: Caches, *
     tally = Tally()
     progress = Progress(label, sum(len(c.utterances) for c in script.chapters))
     done = 0
-    with ThreadPoolExecutor(threads()) as pool:
+    with no_blas_threads(), ThreadPoolExecutor(threads()) as pool:
         speaker = _Speaker(engine_for, caches, tally, pool)
         chapters: list[Future[Encoded]] = []
         for number, chapter in enumerate(script.chapters):
