@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "source" / "baclofen.md"
 LINE = re.compile(r"audio: (\S+) \S+ -> \S+: ([\d.]+) min, \d+ chapters, (-?[\d.]+) LUFS, "
                   r"(-?[\d.]+) dBTP; (\d+) utterances synthesised, (\d+) reused \((.*?)\); "
-                  r"(\d+) chapters encoded; engines ([\d.]+) s; ([\d.]+) s")
+                  r"(\d+) utterances encoded; engines ([\d.]+) s; ([\d.]+) s")
 TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s(?: cpu ([\d.]+)\+([\d.]+) s)?$")
 TIME = ("/usr/bin/time", "-f", "RSS %M KB wall %e s cpu %U+%S s")
 
@@ -56,7 +56,7 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
         found[lang] = {"voices": engines, "book_minutes": float(minutes),
                        "loudness_lufs": float(lufs), "true_peak_dbtp": float(peak),
                        "synthesised": int(made), "reused": int(reused),
-                       "chapters_encoded": int(encoded), "engine_seconds": float(engine_s),
+                       "encoded": int(encoded), "engine_seconds": float(engine_s),
                        "pipeline_seconds": float(wall), "peak_rss_mb": rss, "cpu_seconds": cpu}
     return found
 

@@ -63,22 +63,26 @@ TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s cpu %U+%S s" .venv/bin/
 
 
 def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: bool = True,
-         cache: Path | None = None) -> tuple[float, str]:
+         cache: Path | None = None) -> tuple[float, float, str]:
     """Run make on the real project with outputs, catalogs and cache in ``scratch``;
-    eSpeak NG's settings, or the default voices with each process timed."""
+    eSpeak NG's settings, or the default voices with each process timed. (wall seconds,
+    CPU seconds of every process it ran, log)."""
     env = books.clean_env(PIPELINE_CACHE=str(cache or scratch / f"cache-{name}"))
     output, locales = scratch / f"output-{name}", scratch / "locales"
     command = ["make", f"-j{jobs}", "--no-print-directory", "all", f"OUTPUT={output}",
                f"LOCALES={locales}", f"LANGS={' '.join(langs)}"]
     command.append(f"SETTINGS={ESPEAK_SETTINGS}" if espeak else
                    TIMED.format(locales=locales, output=output))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    return seconds, done.stdout + done.stderr
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu, done.stdout + done.stderr
 
 
 ENGINES = (("espeak", "es", True), ("piper", "en", False), ("kokoro", "es", False))
@@ -150,7 +154,7 @@ def machine() -> dict[str, object]:
 def default_build(scratch: Path, langs: Sequence[str], cache: Path) -> dict[str, object]:
     """The default voices, make -j2, each process timed; speech from the per-engine runs
     (so es and en are not cold here: their cold figures are the per-engine ones)."""
-    seconds, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+    seconds, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
     found = books.book_lines(log)
     return {"make_j2_seconds": round(seconds, 1), "languages": found,
             "peak_rss_mb": max(book["peak_rss_mb"] or 0 for book in found.values())}
@@ -207,14 +211,17 @@ def main() -> None:
         cache = scratch / "cache-default"
         results["engines"] = per_engine(scratch, cache)
         print("bench: make -j1 and -j2 cold, every language (eSpeak NG)...", file=sys.stderr)
-        one, log_one = make(scratch, "j1", langs, jobs=1)
-        two, log_two = make(scratch, "j2", langs, jobs=2)
+        one, one_cpu, log_one = make(scratch, "j1", langs, jobs=1)
+        two, two_cpu, log_two = make(scratch, "j2", langs, jobs=2)
         print("bench: make -j2, default voices...", file=sys.stderr)
         results["default"] = default_build(scratch, langs, cache)
-        noop, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+        noop, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
             "speedup_j2_over_j1": round(one / two, 2), "noop_seconds": round(noop, 2),
+            # CPU-seconds per wall-second: how many of the cores each run kept busy
+            "cores_busy_j1": round(one_cpu / one, 2), "cores_busy_j2": round(two_cpu / two, 2),
+            "cpu_seconds_j1": round(one_cpu, 1), "cpu_seconds_j2": round(two_cpu, 1),
             "noop_rebuilt_anything": "pipeline" in log,
             "j1_books": books.book_lines(log_one), "j2_books": books.book_lines(log_two),
             "peak_rss_mb_children": round(
@@ -250,7 +257,7 @@ def table(results: dict[str, Any]) -> str:
             (f"{name} ({e['lang']}): one msgstr edited / cold (process; builder)",
              f"{e['edit_over_cold']:.1%}; {e['edit_over_cold_in_builder']:.1%} "
              f"({edit['process_seconds']} s: {edit['synthesised']} synthesised, "
-             f"{edit['chapters_encoded']} chapter encoded; goal <= 10 %)"),
+             f"{edit['encoded']} utterance encoded; goal <= 10 %)"),
             (f"{name} ({e['lang']}): peak RSS per process", f"{e['peak_rss_mb']} MB "
              f"(goal <= 500; the bare engine: {e['raw_process_rss_mb']} MB)"),
             (f"{name} ({e['lang']}): ffmpeg ebur128", "{:.1f} LUFS, {:.1f} dBTP".format(
@@ -261,6 +268,9 @@ def table(results: dict[str, Any]) -> str:
          f"{m['cold_j2_seconds']} s"),
         ("make -j2 speed-up over -j1 (eSpeak NG settings)",
          f"{m['speedup_j2_over_j1']}x (goal >= 1.8)"),
+        ("cores busy, make -j1 / -j2 (CPU-s per wall-s, of 2)",
+         f"{m['cores_busy_j1']} / {m['cores_busy_j2']} ({m['cpu_seconds_j1']} / "
+         f"{m['cpu_seconds_j2']} CPU-s)"),
         ("default voices, make -j2 (es, en speech cached)", f"{d['make_j2_seconds']} s"),
         ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: {m['noop_rebuilt_anything']})"),
         ("peak RSS, any build process", f"{max(d['peak_rss_mb'], m['peak_rss_mb_children'])} MB"),

@@ -21,9 +21,8 @@ from pipeline.catalog import read_catalog, write_catalog
 
 Cli = Callable[..., Result]
 TALLY = re.compile(r"audio: es small -> \S+: .*; (\d+) utterances synthesised, (\d+) reused "
-                   r"\(.*?\); (\d+) chapters encoded")
+                   r"\(.*?\); (\d+) utterances encoded")
 UTTERANCES = 21  # in the Spanish fixture, all different
-CHAPTERS = 4
 
 
 @dataclass(frozen=True)
@@ -78,16 +77,15 @@ def edit(project: Path, msgid: str, msgstr: str) -> None:
 
 
 def test_second_build_synthesises_nothing(cli: Cli, project: Path) -> None:
-    """A rebuild with nothing changed takes every utterance and chapter from the cache."""
-    assert built(cli) == (UTTERANCES, 0, CHAPTERS)
+    """A rebuild with nothing changed takes every utterance from the cache."""
+    assert built(cli) == (UTTERANCES, 0, UTTERANCES)
     assert len(entries(project)) == UTTERANCES
     assert built(cli) == (0, UTTERANCES, 0)
     assert len(entries(project)) == UTTERANCES
 
 
 def test_one_edited_entry_synthesises_one(cli: Cli, project: Path) -> None:
-    """Editing one msgstr re-synthesises exactly that utterance and re-encodes only the
-    chapter it is in."""
+    """Editing one msgstr re-synthesises and re-encodes exactly that utterance."""
     build(cli)
     edit(project, "First step", "Paso uno")
     assert built(cli) == (1, UTTERANCES - 1, 1)
@@ -102,8 +100,8 @@ def test_damaged_entry_is_synthesised_again(cli: Cli, project: Path, how: str) -
     victim = entries(project)[7]
     data = damage(victim, how)
     shutil.rmtree(project / ".cache" / "prepared")
-    shutil.rmtree(project / ".cache" / "chapters")
-    assert built(cli) == (1, UTTERANCES - 1, CHAPTERS)
+    shutil.rmtree(project / ".cache" / "encoded")
+    assert built(cli) == (1, UTTERANCES - 1, UTTERANCES)
     # Synthesised again and stored whole (eSpeak NG's samples vary a little run to run,
     # so the new entry is checked, not compared with the old one).
     assert victim.read_bytes() != bytes(data)
@@ -111,19 +109,19 @@ def test_damaged_entry_is_synthesised_again(cli: Cli, project: Path, how: str) -
     assert (project / "output" / "es" / "small.mp3").stat().st_size > 0
 
 
-@pytest.mark.parametrize("layer", ["prepared", "chapters"])
+@pytest.mark.parametrize("layer", ["prepared", "encoded"])
 def test_damaged_layer_is_made_again_the_same(cli: Cli, project: Path, layer: str) -> None:
-    """A damaged prepared utterance or encoded chapter is made again from the layer below
-    it, without synthesis, into the very same book."""
+    """A damaged prepared or encoded utterance is made again from the layer below it,
+    without synthesis, into the very same book."""
     build(cli)
     book = project / "output" / "es" / "small.mp3"
     before = book.read_bytes()
     damage(entries(project, layer)[1], "flip")
-    if layer == "prepared":  # read only when its chapter must be encoded
-        shutil.rmtree(project / ".cache" / "chapters")
+    if layer == "prepared":  # read only when its utterance must be encoded
+        shutil.rmtree(project / ".cache" / "encoded")
     synthesised, _, encoded = built(cli)
     assert synthesised == 0
-    assert encoded == (CHAPTERS if layer == "prepared" else 1)
+    assert encoded == (UTTERANCES if layer == "prepared" else 1)
     assert book.read_bytes() == before
 
 

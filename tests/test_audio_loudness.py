@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.audio import chapters, encoder, ffmpeg, peaks, prepared, voices
-from pipeline.audio.chapters import Encoded, encode_chapter
+from pipeline.audio import encoded, encoder, ffmpeg, peaks, prepared, voices
 from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
+from pipeline.audio.encoded import Encoded, encode_utterance
 from pipeline.audio.engines import Audio
 from pipeline.audio.loudness import decibels, integrated, measure
 from pipeline.audio.mp3 import layout
@@ -160,37 +160,52 @@ def clicks(seconds: int = 6) -> Audio:
     return Audio(samples.tobytes(), RATE)
 
 
-def finished(encoded: Encoded, tmp_path: Path) -> tuple[float, float]:
-    """ffmpeg's loudness and true peak of a chapter's frames as an MP3 file."""
+def finished(units: list[Encoded], tmp_path: Path) -> tuple[float, float]:
+    """ffmpeg's loudness and true peak of encoded utterances joined, as an MP3 file."""
     path = tmp_path / "chapter.mp3"
-    path.write_bytes(encoded.frames)
+    path.write_bytes(b"".join(unit.frames for unit in units))
     return measure(path)
 
 
-@pytest.mark.parametrize("ceiling", [chapters.CEILING, 0.0])
-def test_chapter_meets_the_standard(ceiling: float, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("ceiling", [encoded.CEILING, 0.0])
+def test_utterance_meets_the_standard(ceiling: float, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Clicks that MP3 coding lifts end at -16 +/- 1 LUFS and under -1 dBTP by ffmpeg's
     meter; with the ceiling set too high (0 dB, and the peaks left untamed when the
-    utterance is prepared) the first encode overshoots and the chapter is encoded
+    utterance is prepared) the first encode overshoots and the utterance is encoded
     again, lower."""
-    monkeypatch.setattr(chapters, "CEILING", ceiling)
+    monkeypatch.setattr(encoded, "CEILING", ceiling)
     if ceiling == 0.0:
         monkeypatch.setattr(prepared, "PEAK_TO_LOUDNESS", 40.0)
-    encoded = encode_chapter(0, [(prepare(clicks()), 500)])
-    loudness, peak = finished(encoded, tmp_path)
+    unit = encode_utterance(0, prepare(clicks()), 500)
+    loudness, peak = finished([unit], tmp_path)
     assert -17.0 <= loudness <= -15.0
     assert peak <= -1.0
-    assert encoded.true_peak <= chapters.PEAK_LIMIT
-    assert (encoded.encodes == 1) == (ceiling < 0)  # encoded again only when it overshot
+    assert unit.true_peak <= encoded.PEAK_LIMIT
+    assert (unit.encodes == 1) == (ceiling < 0)  # encoded again only when it overshot
+
+
+def test_a_peak_the_codec_lifts_from_under_the_ceiling_is_limited_at_once(
+        speech: list[Prepared], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An utterance whose PCM stays under the ceiling but whose decoded peak passes the
+    limit is limited from where its own peak was, so the second encode is within it."""
+    unit = encode_utterance(0, speech[0], 400)
+    assert unit.encodes == 1 and not unit.limited  # its peak is well under the ceiling
+    monkeypatch.setattr(encoded, "PEAK_LIMIT", unit.true_peak - 0.05)
+    again = encode_utterance(0, speech[0], 400)
+    assert again.encodes == 2 and again.limited
+    assert again.true_peak <= unit.true_peak - 0.05
 
 
 def test_chapter_of_speech_meets_the_standard(speech: list[Prepared], tmp_path: Path) -> None:
-    """Real speech as one chapter: -16 +/- 0.5 LUFS and at most -1 dBTP by ffmpeg."""
-    encoded = encode_chapter(0, [(utterance, 400) for utterance in speech])
-    loudness, peak = finished(encoded, tmp_path)
+    """Real speech, each utterance levelled alone, joined as one chapter: -16 +/- 0.5
+    LUFS and at most -1 dBTP by ffmpeg; the utterances within 1 LU of each other."""
+    units = [encode_utterance(0, utterance, 400) for utterance in speech]
+    loudness, peak = finished(units, tmp_path)
     assert abs(loudness + 16) <= 0.5
     assert peak <= -1.0
+    each = [finished([unit], tmp_path)[0] for unit in units]
+    assert max(each) - min(each) <= 1.0, each
 
 
 def tone(seconds: float, hertz: float) -> Audio:
@@ -200,20 +215,21 @@ def tone(seconds: float, hertz: float) -> Audio:
 
 
 def test_timeline_is_exact_for_the_decoded_book() -> None:
-    """Chapters encoded apart and joined at frame boundaries decode to exactly the frames'
-    samples, each utterance starting where the timeline says (within 1 ms)."""
+    """Utterances encoded apart and joined at frame boundaries decode to exactly the
+    frames' samples, each starting where the timeline says (within 1 ms)."""
     parts = [[tone(0.7, 440), tone(0.5, 660)], [tone(0.6, 550)]]
     script = Script("en", "T", tuple(
         Chapter(f"C{n}", tuple(Utterance("x", "en", 300, f"r{n}{i}") for i in range(len(p))))
         for n, p in enumerate(parts)))
-    encoded = [encode_chapter(15 if n == 0 else 0, [(prepare(a), 300) for a in p])
-               for n, p in enumerate(parts)]
-    marks, spoken = layout(script, encoded)
+    units = [[encode_utterance(15 if (n, i) == (0, 0) else 0, prepare(a), 300)
+              for i, a in enumerate(p)] for n, p in enumerate(parts)]
+    marks, spoken = layout(script, units)
     # decoded by ffmpeg, not by the build's own decoder
+    frames = b"".join(unit.frames for chapter in units for unit in chapter)
     decoded = np.frombuffer(ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
-                                        data=b"".join(chapter.frames for chapter in encoded)),
-                            "<f4")
-    assert len(decoded) == marks[-1].end == sum(c.count for c in encoded) * encoder.FRAME
+                                        data=frames), "<f4")
+    count = sum(unit.count for chapter in units for unit in chapter)
+    assert len(decoded) == marks[-1].end == count * encoder.FRAME
     loud = np.flatnonzero(np.abs(decoded) > 0.05)
     onsets = [int(loud[loud >= s.start - 200][0]) for s in spoken]
     assert all(abs(onset - s.start) <= RATE // 1000 for onset, s in zip(onsets, spoken,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pipeline.audio import voices
 from pipeline.audio.cache import SegmentCache
-from pipeline.audio.chapters import ChapterCache
 from pipeline.audio.dsp import RATE
+from pipeline.audio.encoded import EncodedCache
 from pipeline.audio.engines import Engine
 from pipeline.audio.lexicon import Lexicon, read_lexicon
 from pipeline.audio.mp3 import write_book
@@ -29,16 +29,16 @@ class BookReport:
     tally: Tally
     seconds: float  # length of the book
     chapters: int
-    synthesis_seconds: float  # wall time to speak, prepare and encode the chapters
+    synthesis_seconds: float  # wall time to speak, prepare and encode the utterances
     encoding_seconds: float  # joining, tagging, tracks and timeline
     loudness: float  # LUFS: BS.1770 of what was encoded, less the codec's calibrated loss
-    true_peak: float  # dBTP: the highest of the decoded chapters
+    true_peak: float  # dBTP: the highest of the decoded utterances
 
 
 def caches(folder: Path) -> Caches:
-    """The three caches under ``folder``: speech, prepared utterances, encoded chapters."""
+    """The three caches under ``folder``: speech, prepared and encoded utterances."""
     return Caches(SegmentCache(folder / "tts"), PreparedCache(Store(folder / "prepared", ".pcm")),
-                  ChapterCache(Store(folder / "chapters", ".mp3")))
+                  EncodedCache(Store(folder / "encoded", ".mp3")))
 
 
 def tags_for(document: Document) -> Tags:

@@ -36,5 +36,5 @@ class AudioBuilder(Builder):
         return (f"{target}: {book.seconds / 60:.1f} min, {book.chapters} chapters, "
                 f"{book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "
                 f"{book.tally.synthesised} utterances synthesised, {book.tally.reused} reused "
-                f"({voices}); {book.tally.encoded} chapters encoded; "
+                f"({voices}); {book.tally.encoded} utterances encoded; "
                 f"engines {book.tally.engine_seconds:.1f} s")

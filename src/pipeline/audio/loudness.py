@@ -51,6 +51,17 @@ def integrated(bins: Floats) -> float:
     return _loudness(float(kept.mean()))
 
 
+def level(bins: Floats) -> float:
+    """The loudness (LUFS) an utterance is levelled by: integrated, or for one shorter
+    than a gating block, the mean power of its bins above the absolute gate; ``-inf``
+    for silence."""
+    found = integrated(bins)
+    if found > -math.inf:
+        return found
+    heard = bins[bins > _power(ABSOLUTE_GATE) * BIN]
+    return _loudness(float(heard.mean()) / BIN) if len(heard) else -math.inf
+
+
 def _loudness(power: float) -> float:
     return -0.691 + 10 * math.log10(power)
 

@@ -1,11 +1,11 @@
-"""The book and its tracks from the encoded chapters: frames joined, tags, timeline.
+"""The book and its tracks from the encoded utterances: frames joined, tags, timeline.
 
-    chapters' frames --joined--> the book (+ ID3v2.4: TIT2 TLAN TPE1 ... CTOC + CHAP)
-                     --each alone--> one track per chapter (+ its tags) and a playlist
-                     --their layout--> <slug>.timeline.json beside the book
+    utterances' frames --joined--> the book (+ ID3v2.4: TIT2 TLAN TPE1 ... CTOC + CHAP)
+                       --a chapter's joined--> one track per chapter (+ its tags), a playlist
+                       --their layout--> <slug>.timeline.json beside the book
 
-Nothing is encoded here: the book is its chapters' frames end to end, and a track is
-its chapter's frames, so both decode to exactly the samples the timeline counts.
+Nothing is encoded here: the book is its utterances' frames end to end, and a track is
+its chapter's, so both decode to exactly the samples the timeline counts.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.audio.chapters import Encoded
 from pipeline.audio.dsp import RATE
+from pipeline.audio.encoded import Encoded
 from pipeline.audio.encoder import DELAY, FRAME
 from pipeline.audio.loudness import CODEC_LOSS, integrated
 from pipeline.audio.narration import Script
@@ -54,51 +54,56 @@ def track_name(number: int, title: str) -> str:
     return f"{number:02d}-{slug}.mp3"
 
 
-def layout(script: Script, chapters: Sequence[Encoded]) -> tuple[list[ChapterMark],
-                                                                list[Spoken]]:
+def layout(script: Script, chapters: Sequence[Sequence[Encoded]]
+           ) -> tuple[list[ChapterMark], list[Spoken]]:
     """Where each chapter and each utterance's speech is in the decoded book, in samples."""
     marks: list[ChapterMark] = []
     spoken: list[Spoken] = []
     start = 0
     for number, (chapter, encoded) in enumerate(zip(script.chapters, chapters, strict=True)):
-        for utterance, (begin, end) in zip(chapter.utterances, encoded.spans, strict=True):
+        position = start
+        for utterance, unit in zip(chapter.utterances, encoded, strict=True):
+            begin, end = unit.span
             spoken.append(Spoken(utterance.ref, utterance.lang, utterance.text, number,
-                                 start + DELAY + begin, start + DELAY + end))
-        marks.append(ChapterMark(chapter.title, start, start + encoded.count * FRAME))
-        start = marks[-1].end
+                                 position + DELAY + begin, position + DELAY + end))
+            position += unit.count * FRAME
+        marks.append(ChapterMark(chapter.title, start, position))
+        start = position
     return marks, spoken
 
 
-def write_book(script: Script, chapters: Sequence[Encoded], tags: Tags, *, target: Path,
-               tracks: Path) -> Written:
+def write_book(script: Script, chapters: Sequence[Sequence[Encoded]], tags: Tags, *,
+               target: Path, tracks: Path) -> Written:
     """Write the book, its tracks and its timeline, each whole or not at all.
 
     The timeline names the finished MP3's checksum, so a timeline left beside another MP3
     (a build killed in between) is refused.
     """
     marks, spoken = layout(script, chapters)
+    frames = [b"".join(unit.frames for unit in chapter) for chapter in chapters]
     with atomic_path(target) as temp:
-        temp.write_bytes(b"".join(chapter.frames for chapter in chapters))
-        _write_tracks(chapters, marks, tags, tracks)
+        temp.write_bytes(b"".join(frames))
+        _write_tracks(frames, marks, tags, tracks)
         tag_book(temp, tags, marks)
         write_timeline(target, written=temp, rate=RATE, length=marks[-1].end,
                        chapters=[Span(m.title, m.start, m.end) for m in marks],
                        spoken=spoken)
-    bins = np.concatenate([chapter.bins for chapter in chapters])
+    units = [unit for chapter in chapters for unit in chapter]
+    bins = np.concatenate([unit.bins for unit in units])
     return Written(marks[-1].end, round(integrated(bins) - CODEC_LOSS, 2),
-                   max(chapter.true_peak for chapter in chapters))
+                   max(unit.true_peak for unit in units))
 
 
-def _write_tracks(chapters: Sequence[Encoded], marks: Sequence[ChapterMark], tags: Tags,
+def _write_tracks(chapters: Sequence[bytes], marks: Sequence[ChapterMark], tags: Tags,
                   folder: Path) -> None:
     """One file per chapter (its frames) and an .m3u8 playlist, swapped in as one folder."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder.parent))
     try:
         playlist = ["#EXTM3U"]
-        for number, (chapter, mark) in enumerate(zip(chapters, marks, strict=True), 1):
+        for number, (frames, mark) in enumerate(zip(chapters, marks, strict=True), 1):
             name = track_name(number, mark.title)
-            (staging / name).write_bytes(chapter.frames)
+            (staging / name).write_bytes(frames)
             tag_track(staging / name, tags, mark, number, len(marks))
             seconds = round((mark.end - mark.start) / RATE)
             playlist += [f"#EXTINF:{seconds},{mark.title}", name]
