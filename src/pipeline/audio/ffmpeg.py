@@ -1,7 +1,8 @@
 """Running ffmpeg: the one in ``imageio-ffmpeg`` (pinned by pip), else the system's.
 
-The wheel's static binary starts in ~10 ms (a shared-library build: ~80 ms, paid once
-per chapter encoded) and is the same build, with the same LAME, on every machine.
+The build itself encodes and decodes in process (``encoder``); ffmpeg is the independent
+meter (EBU R128 loudness and true peak of finished books, in tests and ``make bench``)
+and pydub's decoder for gTTS's MP3s.
 """
 
 from __future__ import annotations
@@ -26,12 +27,6 @@ def ffmpeg() -> str:
             return found
     raise PipelineError("ffmpeg is missing: run 'make setup' (PyPI imageio-ffmpeg, or the "
                         "Debian package ffmpeg)")
-
-
-@cache
-def version() -> str:
-    """ffmpeg's first line of ``-version``: part of the key of anything it encodes."""
-    return run("-version", output=True).splitlines()[0]
 
 
 def run(*args: str | Path, output: bool = False) -> str:
