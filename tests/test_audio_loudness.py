@@ -15,7 +15,7 @@ from pipeline.audio import encoded, encoder, ffmpeg, peaks, prepared, voices
 from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
 from pipeline.audio.encoded import Encoded, encode_utterance
 from pipeline.audio.engines import Audio
-from pipeline.audio.loudness import decibels, integrated, measure
+from pipeline.audio.loudness import CODEC_LOSS, decibels, integrated, level, measure
 from pipeline.audio.mp3 import layout
 from pipeline.audio.narration import Chapter, Script, Utterance
 from pipeline.audio.peaks import limit, true_peak
@@ -212,6 +212,17 @@ def tone(seconds: float, hertz: float) -> Audio:
     """A tone from its first sample: where its speech starts is plain to see."""
     t = np.arange(int(seconds * RATE)) / RATE
     return Audio((0.3 * np.sin(2 * np.pi * hertz * t) * 32767).astype("<i2").tobytes(), RATE)
+
+
+def test_an_utterance_too_short_to_gate_is_levelled_by_its_mean_power() -> None:
+    """Under 400 ms of sound with no pause after it, BS.1770 has no block to gate: the
+    utterance is levelled by the mean power of its bins instead, to the same target."""
+    short = encode_utterance(0, prepare(tone(0.2, 440)), 0)
+    assert len(short.bins) < 20  # shorter than one gating block
+    assert integrated(short.bins) == -np.inf
+    assert level(short.bins) == pytest.approx(-16 + CODEC_LOSS, abs=0.1)
+    long = encode_utterance(0, prepare(tone(2.0, 440)), 0)
+    assert level(long.bins) == integrated(long.bins) == pytest.approx(-16 + CODEC_LOSS, abs=0.1)
 
 
 def test_timeline_is_exact_for_the_decoded_book() -> None:
