@@ -123,8 +123,8 @@ def test_limiter_smooths_only_near_peaks_as_a_whole_signal_pass_would(
     for peaks sparse and dense, at the ends of the signal too."""
     for utterance in speech:
         signal = utterance.signal()
-        for level in (0.3, 0.6, 0.9):
-            ceiling = level * float(np.abs(signal).max())
+        for share in (0.3, 0.6, 0.9):
+            ceiling = share * float(np.abs(signal).max())
             starts, values = peaks.interval_peaks(signal, ceiling)
             over = values > ceiling
             starts, required = starts[over], ceiling / values[over]
