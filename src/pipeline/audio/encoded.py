@@ -53,7 +53,7 @@ class Encoded:
 def encoded_key(lead_bins: int, prepared_key: str, pause_ms: int) -> str:
     """The key of an encoded utterance: its lead-in, prepared key, pause and the settings."""
     return digest("encoded", FORMAT, encoder.settings(), LOUDNESS, CODEC_LOSS, CEILING,
-                  PEAK_LIMIT, LEAD_IN_MS, lead_bins, prepared_key, pause_ms)
+                  PEAK_LIMIT, lead_bins, prepared_key, pause_ms)
 
 
 def pause_bins(prepared: Prepared, pause_ms: int) -> int:
