@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import lameenc
-
 from pipeline.audio import encoder, voices
 from pipeline.audio.book import narrate_book
 from pipeline.audio.lexicon import read_lexicon
@@ -116,13 +114,7 @@ def raw(lang: str, *, espeak: bool) -> float:
     spoken = [engines[code].synthesize(text) for code, text in texts]
     rate = spoken[0].rate
     pcm = b"".join(audio.pcm for audio in spoken if audio.rate == rate)
-    lame = lameenc.Encoder()  # the pipeline's encoder and settings (encoder.encode)
-    lame.set_bit_rate(encoder.BITRATE)
-    lame.set_in_sample_rate(rate)
-    lame.set_out_sample_rate(encoder.RATE)
-    lame.set_channels(1)
-    lame.set_quality(encoder.QUALITY)
-    lame.encode(pcm) + lame.flush()
+    encoder.encode(pcm, rate)  # the pipeline's encoder and settings, resampling if need be
     return time.perf_counter() - started
 
 

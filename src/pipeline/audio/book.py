@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,8 +28,6 @@ class BookReport:
     tally: Tally
     seconds: float  # length of the book
     chapters: int
-    synthesis_seconds: float  # wall time to speak, prepare and encode the utterances
-    encoding_seconds: float  # joining, tagging, tracks and timeline
     loudness: float  # LUFS: BS.1770 of what was encoded, less the codec's calibrated loss
     true_peak: float  # dBTP: the highest of the decoded utterances
 
@@ -70,10 +67,8 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
         return voices.load(voices.choose(config, lang), lang, config.voices_dir)
 
     script = script or narrate(document, lexicon)
-    started = time.perf_counter()
     label = f"audio {to_gettext(document.lang)} {document.slug}: utterance"
     chapters, tally = speak(script, engine_for, caches(config.cache), label=label)
-    spoken = time.perf_counter()
     written = write_book(script, chapters, tags_for(document), target=target, tracks=tracks)
-    return BookReport(tally, written.length / RATE, len(chapters), spoken - started,
-                      time.perf_counter() - spoken, written.loudness, written.true_peak)
+    return BookReport(tally, written.length / RATE, len(chapters), written.loudness,
+                      written.true_peak)

@@ -66,10 +66,8 @@ def band_limited(audio: Audio) -> tuple[Singles, Singles, int]:
     """An engine's utterance at RATE: (band-limited, its K-weighted version, speech length),
     padded with silence to whole bins of at least the speech and TAIL."""
     signal = _at_rate(np.frombuffer(audio.pcm, "<i2") / 32768, audio.rate)
-    samples = len(signal)
-    padded = np.concatenate([signal, np.zeros(whole_bins(samples + TAIL) - samples)])
-    band, weighted = _filtered(padded)
-    return band, weighted, samples
+    band, weighted = _filtered(signal, whole_bins(len(signal) + TAIL))
+    return band, weighted, len(signal)
 
 
 def quantised(signal: Floats | Singles) -> Samples:
@@ -100,8 +98,9 @@ def _at_rate(signal: Floats, rate: int) -> Floats:
     return resampled[: len(signal) * up // down]
 
 
-def _filtered(signal: Floats) -> tuple[Singles, Singles]:
-    """(band-limited, K-weighted band-limited) by overlap-save in FFT_SIZE blocks.
+def _filtered(signal: Floats, length: int) -> tuple[Singles, Singles]:
+    """(band-limited, K-weighted band-limited) of ``signal`` followed by silence up to
+    ``length`` samples, by overlap-save in FFT_SIZE blocks.
 
     The band-limit is zero phase (its response reaches HEAD samples either side); the
     K-weighting is causal (TAIL_REACH samples). Each block's outputs are those its input
@@ -110,7 +109,7 @@ def _filtered(signal: Floats) -> tuple[Singles, Singles]:
     PCM's step.
     """
     hop = FFT_SIZE - HEAD - TAIL_REACH
-    blocks = -(-len(signal) // hop)
+    blocks = -(-length // hop)
     padded = np.zeros(blocks * hop + HEAD + TAIL_REACH, np.float32)
     padded[TAIL_REACH:TAIL_REACH + len(signal)] = signal
     windows = np.lib.stride_tricks.sliding_window_view(padded, FFT_SIZE)[::hop]
@@ -122,7 +121,7 @@ def _filtered(signal: Floats) -> tuple[Singles, Singles]:
         rows = slice(first, first + len(spectra))
         band[rows] = np.fft.irfft(spectra * lowpass, axis=1)[:, TAIL_REACH:-HEAD]
         weighted[rows] = np.fft.irfft(spectra * k_weighting, axis=1)[:, TAIL_REACH:-HEAD]
-    return band.ravel()[: len(signal)], weighted.ravel()[: len(signal)]
+    return band.ravel()[:length], weighted.ravel()[:length]
 
 
 @cache

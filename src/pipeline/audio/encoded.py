@@ -44,7 +44,6 @@ class Encoded:
     count: int  # frames: they decode to count * FRAME samples
     span: tuple[int, int]  # the speech in the PCM encoded (decoded: DELAY samples later)
     bins: Floats  # K-weighted energies of the PCM as encoded
-    gain_db: float
     true_peak: float  # dBTP of the decoded frames
     limited: bool  # whether the limiter worked on it
     encodes: int  # 0 when it came from the cache
@@ -75,8 +74,7 @@ def encode_utterance(lead_bins: int, prepared: Prepared, pause_ms: int) -> Encod
         peak = decibels(true_peak(encoder.decode(frames)))
         if peak <= PEAK_LIMIT:
             return Encoded(frames, encoder.frame_count(frames),
-                           (start, start + prepared.samples), bins,
-                           round(decibels(gain), 2), peak, limited, attempt)
+                           (start, start + prepared.samples), bins, peak, limited, attempt)
         # The codec lifted a peak over the limit: limit again, from where the PCM's peak
         # was (the ceiling, or below it if nothing reached it), by twice the excess (the
         # gain rises to make up for what the limiter takes, and with it what the codec adds)
@@ -134,7 +132,7 @@ class EncodedCache:
 
     def put(self, key: str, encoded: Encoded) -> Encoded:
         """Store ``encoded`` unless an entry is stored already; return the stored one."""
-        header = {"count": encoded.count, "span": encoded.span, "gain_db": encoded.gain_db,
+        header = {"count": encoded.count, "span": encoded.span,
                   "true_peak": encoded.true_peak, "limited": encoded.limited}
         stored = self.store.put(key, header, encoded.bins.astype("<f8").tobytes(),
                                 encoded.frames)
@@ -145,5 +143,5 @@ def _encoded(header: dict[str, Any], parts: list[bytes], *, encodes: int) -> Enc
     bins, frames = parts
     start, end = header["span"]
     return Encoded(frames, int(header["count"]), (int(start), int(end)),
-                   np.frombuffer(bins, "<f8"), float(header["gain_db"]),
-                   float(header["true_peak"]), bool(header["limited"]), encodes)
+                   np.frombuffer(bins, "<f8"), float(header["true_peak"]),
+                   bool(header["limited"]), encodes)

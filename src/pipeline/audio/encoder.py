@@ -44,11 +44,13 @@ def settings() -> dict[str, object]:
             "decoder": soundfile.__libsndfile_version__}
 
 
-def encode(pcm: bytes | bytearray) -> bytes:
-    """16-bit mono PCM at RATE to bare CBR MP3 frames (the same bytes on every run)."""
+def encode(pcm: bytes | bytearray, rate: int = RATE) -> bytes:
+    """16-bit mono PCM at ``rate`` to bare CBR MP3 frames at RATE (the same bytes on
+    every run)."""
     lame = lameenc.Encoder()
     lame.set_bit_rate(BITRATE)
-    lame.set_in_sample_rate(RATE)
+    lame.set_in_sample_rate(rate)
+    lame.set_out_sample_rate(RATE)
     lame.set_channels(1)
     lame.set_quality(QUALITY)
     return bytes(lame.encode(bytes(pcm)) + lame.flush())
