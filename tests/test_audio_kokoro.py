@@ -135,6 +135,34 @@ def test_same_speech_with_one_thread_or_two() -> None:
     assert len(set(seen.values())) == 1
 
 
+MEMORY = """
+import resource, sys
+from pathlib import Path
+from pipeline.audio import kokoro
+from pipeline.audio.engines import VoiceRequest
+def resident():
+    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 // 2**20
+engine = kokoro.load_kokoro(VoiceRequest("es", None, Path("voices")))
+engine.synthesize("Hola.")
+before = resident()
+engine.synthesize(sys.argv[1])
+print(before, resident(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_long_batch_gives_its_memory_back() -> None:
+    """The working memory of a long model run is freed once it is spoken (the arena
+    shrinks, glibc unmaps the chunks): not kept for the rest of the book."""
+    text = ("El baclofeno relaja los músculos, reduce los espasmos y la rigidez, y ayuda a "
+            "muchas personas con lesión medular a moverse, dormir y cuidarse mejor cada día.")
+    assert len(kokoro.phonemes(text, "es")) > kokoro.PHONEME_LIMIT * 0.8
+    done = subprocess.run([sys.executable, "-c", MEMORY, text], capture_output=True,
+                          text=True, check=True)
+    before, after, peak = map(int, done.stdout.split())
+    assert peak - before > 100  # the run needed that much working memory...
+    assert after - before < (peak - before) / 3  # ...and gave most of it back
+
+
 def parts_copy(folder: Path) -> list[Path]:
     """Copies of the four installed model parts, to damage."""
     copies = []

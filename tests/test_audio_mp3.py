@@ -284,6 +284,18 @@ def test_long_chapter_titles_fit_what_ffmpeg_can_read() -> None:
     assert tags.chapter_title("Key points") == (3, "Key points")
 
 
+def test_tlan_codes_are_pycountrys() -> None:
+    """The language codes read from pycountry's table are the ones its API gives, for
+    every language with a two-letter code; a language with none is 'und'."""
+    import pycountry
+
+    expected = {language.alpha_2: language.alpha_3 for language in pycountry.languages
+                if hasattr(language, "alpha_2")}
+    assert len(expected) > 150
+    assert {code: tags.iso639_2(code) for code in expected} == expected
+    assert tags.iso639_2("zh_Hans") == "zho" and tags.iso639_2("xx") == "und"
+
+
 def test_ffprobe_lists_every_chapter_of_a_book_with_long_titles(tmp_path: Path) -> None:
     """ffmpeg drops v2.4 chapters whose title frame is 128 bytes or more; none is dropped."""
     book = tmp_path / "book.mp3"

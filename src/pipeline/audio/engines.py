@@ -62,6 +62,13 @@ class VoiceRequest:
 
 
 EngineFactory = Callable[[VoiceRequest], Engine]
+
+
+def package_version(name: str) -> str:
+    """An installed package's version, e.g. for an engine's ``version``."""
+    import importlib.metadata  # here, not at the top: 30 ms that a cached build never needs
+
+    return importlib.metadata.version(name)
 REGISTRY: dict[str, EngineFactory] = {}
 
 

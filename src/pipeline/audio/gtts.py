@@ -6,14 +6,13 @@ exponential back-off a bounded number of times; no network is one clear error.
 
 from __future__ import annotations
 
-import importlib.metadata
 import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from pipeline.audio.engines import Audio, VoiceRequest, register
+from pipeline.audio.engines import Audio, VoiceRequest, package_version, register
 from pipeline.audio.ffmpeg import use_for_pydub
 from pipeline.errors import PipelineError
 
@@ -85,4 +84,4 @@ def load_gtts(request: VoiceRequest) -> GttsEngine:
     voice = request.voice or LANGS.get(request.lang) or request.lang.split("_")[0]
     if voice not in tts_langs():
         raise PipelineError(f"gtts has no voice for '{request.lang}' (tried '{voice}')")
-    return GttsEngine(voice=voice, version=f"gtts {importlib.metadata.version('gtts')}")
+    return GttsEngine(voice=voice, version=f"gtts {package_version('gtts')}")

@@ -14,7 +14,6 @@ full scale as a whole, as Piper itself does.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import threading
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.audio.cores import threads
-from pipeline.audio.engines import Audio, VoiceRequest, register
+from pipeline.audio.engines import Audio, VoiceRequest, package_version, register
 from pipeline.errors import PipelineError
 
 ENGLISH_VOICE: Final = "en_US-joe-medium"
@@ -152,7 +151,7 @@ def load_piper(request: VoiceRequest) -> PiperEngine:
                             f"<voice>.onnx and <voice>.onnx.json in this folder, or use "
                             f"--engine espeak", request.voices_dir)
     _check(model)  # fail now, not halfway through a book
-    version = f"piper-tts {importlib.metadata.version('piper-tts')}"
+    version = f"piper-tts {package_version('piper-tts')}"
     return PiperEngine(voice=model.name.removesuffix(".onnx"), version=version, model=model)
 
 
