@@ -7,6 +7,7 @@ ignored. A written form matches whole words only (``mg`` in "20 mg", never in
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,17 +41,26 @@ _WORD = (r"(?:[^\W\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]"
 
 
 def _compile(entries: dict[str, str]) -> re.Pattern[str]:
-    forms = sorted(entries, key=len, reverse=True)
-    return re.compile("|".join(_whole(form) for form in forms))
+    """Longest forms first; forms next to each other in that order that have the same
+    edges share one check of them (``re`` takes ~5 ms to compile each copy of _WORD's
+    class, over the CJK ranges)."""
+    forms = sorted(entries, key=lambda form: (-len(form), _edges(form)))
+    return re.compile("|".join(_whole(edges, list(run))
+                               for edges, run in itertools.groupby(forms, key=_edges)))
 
 
-def _whole(form: str) -> str:
-    """``form`` matched as a whole word: where it starts or ends with a letter, no
-    letter of a space-separated script may touch it there. A number may come right
-    before it, so units read the same in "20 mg" and "20mg"."""
-    before = rf"(?<!(?!\d){_WORD})" if re.match(_WORD, form[0]) else ""
-    after = rf"(?!{_WORD})" if re.match(_WORD, form[-1]) else ""
-    return before + re.escape(form) + after
+def _edges(form: str) -> tuple[bool, bool]:
+    """Whether ``form`` starts, and ends, with a letter of a space-separated script."""
+    return re.match(_WORD, form[0]) is not None, re.match(_WORD, form[-1]) is not None
+
+
+def _whole(edges: tuple[bool, bool], forms: list[str]) -> str:
+    """``forms`` matched as whole words: where they start or end with a letter, no
+    letter of a space-separated script may touch them there. A number may come right
+    before, so units read the same in "20 mg" and "20mg"."""
+    before = rf"(?<!(?!\d){_WORD})" if edges[0] else ""
+    after = rf"(?!{_WORD})" if edges[1] else ""
+    return before + "(?:" + "|".join(map(re.escape, forms)) + ")" + after
 
 
 def read_lexicon(path: Path) -> Lexicon:
