@@ -69,6 +69,8 @@ def package_version(name: str) -> str:
     import importlib.metadata  # here, not at the top: 30 ms that a cached build never needs
 
     return importlib.metadata.version(name)
+
+
 REGISTRY: dict[str, EngineFactory] = {}
 
 
