@@ -59,6 +59,14 @@ def test_longest_form_wins() -> None:
     assert lexicon.apply("people with SCI") == "people with spinal cord injury"
 
 
+def test_longest_form_wins_over_a_prefix_with_other_edges() -> None:
+    """Forms sharing a boundary check are grouped, longest first across the groups: 'Dr.'
+    (ends with a mark) is tried before 'Dr' (ends with a letter) where both could match."""
+    lexicon = Lexicon.of({"Dr": "Drive", "mg": "milligrams", "Dr.": "Doctor"})
+    assert lexicon.apply("Dr. Vu, 3 Elm Dr, 20 mg") == "Doctor Vu, 3 Elm Drive, 20 milligrams"
+    assert lexicon.apply("Drmg Dr.x") == "Drmg Doctorx"
+
+
 def test_chinese_text_without_spaces() -> None:
     """Chinese characters never make a word edge: forms match inside a run of Hanzi."""
     lexicon = read_lexicon(ROOT / "locales" / "zh_Hans" / "lexicon.tsv")
