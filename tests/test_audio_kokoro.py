@@ -97,6 +97,52 @@ def test_cache_key_covers_model_voice_and_speed() -> None:
     assert cache_key(engine, "Hola") == cache_key(engine_for("es"), "Hola")
 
 
+def test_hindi_sentence_ends_reach_the_model() -> None:
+    """eSpeak NG drops the danda; it is read as a full stop, so the model pauses between
+    Hindi sentences and long paragraphs are cut there, not inside a sentence."""
+    spoken = kokoro.phonemes("यह एक दवा है। डॉक्टर से पूछें॥", "hi")
+    assert spoken.count(".") == 2, spoken
+    assert "।" in engine_for("hi").settings  # a new reading, so a new cache key
+
+
+HINDI_BOOK = """---
+title: बैक्लोफेन
+lang: hi
+authors:
+  - SCIRE Community Team
+published: 2020-02-03
+disclaimer: |
+  यह चिकित्सा सलाह नहीं है।
+---
+
+# बैक्लोफेन
+
+SCIRE Project की जानकारी।
+"""
+
+
+def test_english_names_in_a_kokoro_book_are_read_by_its_own_voice(tmp_path: Path) -> None:
+    """The Latin-script names inside a Hindi or Chinese book are read by the book's
+    Kokoro voice with English phonemes (one speaker, one model loaded): not by Piper."""
+    from pipeline.audio.book import narrate_book
+    from pipeline.source import parse
+
+    config = Config(cache=tmp_path / "cache")
+    assert voices.choose(config, "en", book="hi") == VoiceChoice("kokoro", "hm_omega")
+    assert voices.choose(config, "en", book="zh_Hans") == VoiceChoice("kokoro", "zm_yunxi")
+    assert voices.choose(config, "en", book="ar") == VoiceChoice("piper")  # eSpeak's book
+    assert voices.choose(config, "en") == VoiceChoice("piper")
+    chosen = Config(voices={"hi": VoiceChoice("kokoro", "hf_alpha")})
+    assert voices.choose(chosen, "en", book="hi") == VoiceChoice("kokoro", "hf_alpha")
+    english = voices.load(voices.choose(config, "en", book="hi"), "en", Path("voices"))
+    assert isinstance(english, kokoro.KokoroEngine) and english.language == "en-us"
+
+    document = parse(HINDI_BOOK, path="hi.md", slug="hi")
+    book = narrate_book(document, config, target=tmp_path / "hi.mp3", tracks=tmp_path / "hi")
+    assert book.tally.voices == {"hi": "kokoro hm_omega", "en": "kokoro hm_omega"}
+    assert book.tally.synthesised >= 5
+
+
 def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
     with pytest.raises(PipelineError, match="Kokoro has no voice for 'ar'"):
         voices.load(VoiceChoice("kokoro"), "ar", Path("voices"))

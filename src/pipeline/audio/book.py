@@ -64,7 +64,8 @@ def narrate_book(document: Document, config: Config, *, target: Path, tracks: Pa
 
     @cache
     def engine_for(lang: str) -> Engine:
-        return voices.load(voices.choose(config, lang), lang, config.voices_dir)
+        return voices.load(voices.choose(config, lang, book=document.lang), lang,
+                           config.voices_dir)
 
     script = script or narrate(document, lexicon)
     label = f"audio {to_gettext(document.lang)} {document.slug}: utterance"

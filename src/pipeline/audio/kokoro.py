@@ -58,6 +58,12 @@ def language_of(lang: str) -> tuple[str, str] | None:
     return LANGUAGES.get(lang) or LANGUAGES.get(lang.split("_")[0])
 
 
+def default_voice(lang: str) -> str | None:
+    """Kokoro's voice for a gettext language, if it speaks it."""
+    known = language_of(lang)
+    return known[0] if known else None
+
+
 def is_default(lang: str) -> bool:
     """Whether Kokoro reads ``lang`` (a gettext name) unless configured otherwise."""
     return lang.split("_")[0] in DEFAULT_LANGUAGES or lang in DEFAULT_CHINESE
@@ -129,11 +135,17 @@ def _chinese() -> Any:
     return zh.ZHG2P()
 
 
+# Sentence marks eSpeak NG drops, so that the model would hear no sentence end: the
+# Devanagari danda and double danda, read as full stops.
+SENTENCE_MARKS: Final = {"hi": str.maketrans({"\u0964": ".", "\u0965": "."})}
+
+
 def phonemes(text: str, language: str) -> str:
     """The model's phonemes for ``text``: misaki for Chinese, eSpeak NG for the rest."""
     if language == "zh":
         spoken, _ = _chinese()(text)
         return " ".join(str(spoken).split())
+    text = text.translate(SENTENCE_MARKS.get(language, {}))
     return " ".join(_model().tokenizer.phonemize(text, language).split())
 
 
@@ -152,7 +164,9 @@ class KokoroEngine:
 
     @property
     def settings(self) -> str:
-        return f"speed={SPEED},lang={self.language},batch={PHONEME_LIMIT}"
+        marks = "".join(sorted(f",{chr(k)}={v}" for k, v in
+                               SENTENCE_MARKS.get(self.language, {}).items()))
+        return f"speed={SPEED},lang={self.language},batch={PHONEME_LIMIT}{marks}"
 
     def synthesize(self, text: str) -> Audio:
         """Speak ``text`` batch by batch; a text with no phonemes is a short silence."""

@@ -16,14 +16,22 @@ from pipeline.locales import to_gettext
 __all__ = ["choose", "espeak", "gtts", "kokoro", "load", "piper"]
 
 
-def choose(config: Config, lang: str) -> VoiceChoice:
+def choose(config: Config, lang: str, book: str | None = None) -> VoiceChoice:
     """The engine (and voice) for a language: --engine, then configuration, then default.
 
     The default is Piper where a Piper voice exists for the language (English is
     bundled), then Kokoro for Spanish, French, Hindi and Chinese, else eSpeak NG.
     gTTS is only ever used when asked for by name.
+
+    Inside a book in another language (``book``: the English names in a Hindi book), a
+    language is read by the book's own voice when that voice is Kokoro's and Kokoro
+    speaks the language: one speaker throughout, and one model in the process.
     """
     lang = to_gettext(lang)
+    if book is not None and to_gettext(book) != lang:
+        outer = choose(config, book)
+        if outer.engine == "kokoro" and kokoro.language_of(lang) is not None:
+            return VoiceChoice("kokoro", outer.voice or kokoro.default_voice(to_gettext(book)))
     configured = config.voices.get(lang) or config.voices.get(lang.split("_")[0])
     if config.engine:
         voice = configured.voice if configured and configured.engine == config.engine else None
