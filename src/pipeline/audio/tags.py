@@ -4,6 +4,7 @@ publisher, the disclaimer as the comment, the image credits, and the chapters.""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-import pycountry
 from mutagen.id3 import (
     CHAP,
     COMM,
@@ -68,8 +68,12 @@ def iso639_2(lang: str) -> str:
 def _alpha_3() -> dict[str, str]:
     """Two-letter -> three-letter codes from pycountry's ISO 639-3 table, read as JSON:
     ``pycountry.languages`` makes an object of each of its ~8,000 languages first (~100 ms
-    in every audio process, for one code)."""
-    table = json.loads((Path(pycountry.DATABASE_DIR) / "iso639-3.json").read_bytes())
+    in every audio process, for one code), and importing pycountry at all loads
+    ``importlib.metadata`` for its version (~20 ms): the table is found beside it."""
+    spec = importlib.util.find_spec("pycountry")
+    assert spec is not None and spec.origin is not None, "pycountry is a dependency"
+    databases = Path(spec.origin).parent / "databases"  # pycountry.DATABASE_DIR
+    table = json.loads((databases / "iso639-3.json").read_bytes())
     return {entry["alpha_2"]: entry["alpha_3"] for entry in table["639-3"] if "alpha_2" in entry}
 
 
