@@ -5,7 +5,7 @@ pinyin-based G2P for Chinese, as the model was trained), is cut into batches of 
 ``PHONEME_LIMIT`` phonemes at sentence, then clause, then word boundaries, and each batch
 is spoken by the model with the voice's style vector. Short batches bound the memory a
 run takes (onnxruntime's working set grows with the length of the audio made at once,
-~20 MB per second), and the session gives that memory back after each run, so the
+~28 MB per second), and the session gives that memory back after each run, so the
 longest batch's working set is not kept beside the build's own buffers for the rest of
 the book.
 
@@ -45,9 +45,13 @@ LANGUAGES: Final = {
 DEFAULT_LANGUAGES: Final = frozenset({"es", "fr", "hi"})
 DEFAULT_CHINESE: Final = frozenset({"zh", "zh_Hans", "zh_CN", "zh_SG"})
 SPEED: Final = 0.9  # a little slower than the model's default: clearer for patients
-# Per model run: about 9 s of speech, ~0.2 GB of working memory; at 200 a Spanish book
-# peaked at 0.69 GB. Sentences longer than this are cut at a clause, else at a word.
-PHONEME_LIMIT: Final = 150
+# A model run needs ~28 MB of working memory per second of speech it makes, so the
+# batch bounds a process's peak: at most 7.5 s of speech for the slowest default voice
+# (ff_siwis, 0.068 s per phoneme character; ef_dora 0.054, hm_omega 0.064), ~0.21 GB
+# beside ~0.27 GB for the model and the build. At 150 the French and Hindi books passed
+# 0.5 GB (batches of 10 s); at 200 a Spanish book peaked at 0.69 GB. Sentences longer
+# than this are cut at a clause, else at a word.
+PHONEME_LIMIT: Final = 110
 SENTENCE_PAUSE: Final = 0.25  # seconds between batches, as kokoro-onnx joins its own
 CLAUSE_PAUSE: Final = 0.1
 SAMPLE_RATE: Final = 24_000
