@@ -91,9 +91,10 @@ def narrate(document: Document, lexicons: Callable[[str], Lexicon]) -> Script:
 
 
 # Languages written without Latin letters, whose voices mangle Latin words (names,
-# "SCIRE", web sites, the English citation): those words are read by the English voice.
+# "SCIRE", web sites, the English citation): those words are read in English (by the
+# book's own Kokoro voice where it has one, see ``voices.choose``; else by the English one).
 LATIN_IN_ENGLISH: Final = frozenset({"zh", "hi"})
-SWITCH_PAUSE_MS: Final = 150  # between two voices inside one sentence
+SWITCH_PAUSE_MS: Final = 150  # between two languages inside one sentence
 # A run of Latin-script words (accented letters too) with the digits and ASCII
 # punctuation between them; it ends on a letter, digit, full stop or closing parenthesis.
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
