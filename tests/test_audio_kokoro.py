@@ -13,13 +13,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from kokoro_onnx.chunker import split_phonemes
 
+from conftest import ROOT
 from pipeline.audio import kokoro, kokoro_files, voices
+from pipeline.audio.book import narrate_book
 from pipeline.audio.cache import cache_key
 from pipeline.audio.cores import threads
 from pipeline.audio.engines import Audio
+from pipeline.audio.lexicon import read_lexicon
+from pipeline.audio.narration import narrate
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
+from pipeline.locales import to_gettext
+from pipeline.source import parse, parse_file
+from pipeline.translate import load_translation
 
 # (voice, text): one short sentence each, with a number and a unit as in the handout.
 SENTENCES = {
@@ -124,9 +132,6 @@ SCIRE Project की जानकारी।
 def test_english_names_in_a_kokoro_book_are_read_by_its_own_voice(tmp_path: Path) -> None:
     """The Latin-script names inside a Hindi or Chinese book are read by the book's
     Kokoro voice with English phonemes (one speaker, one model loaded): not by Piper."""
-    from pipeline.audio.book import narrate_book
-    from pipeline.source import parse
-
     config = Config(cache=tmp_path / "cache")
     assert voices.choose(config, "en", book="hi") == VoiceChoice("kokoro", "hm_omega")
     assert voices.choose(config, "en", book="zh_Hans") == VoiceChoice("kokoro", "zm_yunxi")
@@ -141,6 +146,26 @@ def test_english_names_in_a_kokoro_book_are_read_by_its_own_voice(tmp_path: Path
     book = narrate_book(document, config, target=tmp_path / "hi.mp3", tracks=tmp_path / "hi")
     assert book.tally.voices == {"hi": "kokoro hm_omega", "en": "kokoro hm_omega"}
     assert book.tally.synthesised >= 5
+
+
+def test_no_batch_of_the_real_books_outlasts_the_memory_budget() -> None:
+    """A model run needs ~28 MB per second of speech it makes, so each batch must stay
+    near 7.5 s: the longest batches of the French book (the slowest default voice) and
+    the Hindi one, spoken, are at most 8 s."""
+    config = Config(source=ROOT / "source", locales=ROOT / "locales")
+    for lang in ("fr", "hi"):
+        document = load_translation(config, parse_file(ROOT / "source" / "baclofen.md"), lang)
+        script = narrate(document, lambda code: read_lexicon(
+            config.locales / to_gettext(code) / "lexicon.tsv"))
+        engine = engine_for(lang)
+        batches = [batch for utterance in script.utterances() if utterance.lang == lang
+                   for batch in split_phonemes(kokoro.phonemes(utterance.text, engine.language),
+                                               kokoro.PHONEME_LIMIT)]
+        longest = sorted(batches, key=len)[-2:]
+        seconds = [kokoro._model().create(batch, voice=kokoro._style(engine.voice),
+                                          speed=kokoro.SPEED, is_phonemes=True)[0].size
+                   / kokoro.SAMPLE_RATE for batch in longest]
+        assert 5 < max(seconds) <= 8.0, (lang, seconds)
 
 
 def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
