@@ -82,9 +82,12 @@ def make(scratch: Path, name: str, langs: Sequence[str], *, jobs: int, espeak: b
     if done.returncode != 0:
         sys.exit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    # /usr/bin/time's last line is make's: its peak is the largest of make's whole tree
-    timed = [m for line in done.stderr.splitlines() if (m := books.TIMED.match(line))]
-    return seconds, cpu, int(timed[-1].group(1)) // 1024, done.stdout + done.stderr
+    # /usr/bin/time's last line is make's: its peak is the largest of make's whole tree.
+    # It is kept out of the log, where it would pass for the last book's own process.
+    *lines, last = done.stderr.splitlines()
+    timed = books.TIMED.match(last)
+    assert timed, f"bench: no /usr/bin/time line at the end of make's output: {last!r}"
+    return seconds, cpu, int(timed.group(1)) // 1024, done.stdout + "\n".join(lines)
 
 
 ENGINES = (("espeak", "es", True), ("piper", "en", False), ("kokoro", "es", False))
