@@ -4,11 +4,13 @@ reads by default, its files checked, its cache key and its share of the cores.""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 from array import array
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +18,14 @@ import pytest
 from kokoro_onnx.chunker import split_phonemes
 
 from conftest import ROOT
-from pipeline.audio import kokoro, kokoro_files, voices
-from pipeline.audio.book import narrate_book
+from pipeline.audio import chinese, kokoro, kokoro_files, voices
+from pipeline.audio.book import caches, narrate_book
 from pipeline.audio.cache import cache_key
 from pipeline.audio.cores import threads
 from pipeline.audio.engines import Audio
 from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.narration import narrate
+from pipeline.audio.narration import Chapter, Script, Utterance, narrate
+from pipeline.audio.synthesis import speak
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
 from pipeline.locales import to_gettext
@@ -146,6 +149,71 @@ def test_english_names_in_a_kokoro_book_are_read_by_its_own_voice(tmp_path: Path
     book = narrate_book(document, config, target=tmp_path / "hi.mp3", tracks=tmp_path / "hi")
     assert book.tally.voices == {"hi": "kokoro hm_omega", "en": "kokoro hm_omega"}
     assert book.tally.synthesised >= 5
+
+
+CHINESE_BOOK = """---
+title: 巴氯芬
+lang: zh-Hans
+authors:
+  - SCIRE Community Team
+published: 2020-02-03
+disclaimer: |
+  本文不是医疗建议。
+---
+
+# 巴氯芬
+
+每天服用10毫克。SCIRE Project 的资料。
+"""
+
+CHINESE_BOOK_RUN = """
+import json, sys
+from pathlib import Path
+from pipeline.audio import kokoro
+from pipeline.audio.book import narrate_book
+from pipeline.config import Config
+from pipeline.source import parse
+folder = Path(sys.argv[2])
+book = narrate_book(parse(sys.argv[1], path="zh.md", slug="zh"), Config(cache=folder / "cache"),
+                    target=folder / "zh.mp3", tracks=folder / "zh")
+print(json.dumps({"synthesised": book.tally.synthesised,
+                  "model": kokoro._model.cache_info().currsize,
+                  "misaki": sorted(m for m in sys.modules if m.split(".")[0] in
+                                   ("misaki", "jieba", "pypinyin"))}))
+"""
+
+
+def test_a_chinese_book_never_holds_misaki_beside_the_model(tmp_path: Path) -> None:
+    """misaki's dictionaries (~130 MB) are loaded in a child process that phonemises
+    the book's Chinese and exits before the model loads: the book's process has the
+    model and none of misaki's modules."""
+    done = subprocess.run([sys.executable, "-c", CHINESE_BOOK_RUN, CHINESE_BOOK,
+                           str(tmp_path)], capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout)
+    assert seen["synthesised"] >= 4 and seen["model"] == 1
+    assert seen["misaki"] == []
+
+
+def test_only_the_uncached_chinese_is_phonemised_ahead(tmp_path: Path) -> None:
+    """The engine is told, before the first utterance, the texts no cache holds; they
+    come back as misaki's phonemes in this process would give them."""
+    said = [Utterance("巴氯芬", "zh-Hans", 300, "t"), Utterance("SCIRE", "en", 150, "p"),
+            Utterance("每天服用10毫克。", "zh-Hans", 300, "p")]
+    script = Script("zh-Hans", "巴氯芬", (Chapter("巴氯芬", tuple(said)),))
+    chinese_texts = {"巴氯芬", "每天服用10毫克。"}
+    for build in (1, 2):
+        engine_of = cache(lambda lang: voices.load(voices.choose(Config(), lang, book="zh"),
+                                                   lang, Path("voices")))
+        _, tally = speak(script, engine_of, caches(tmp_path), label="zh")
+        zh, en = engine_of("zh-Hans"), engine_of("en")
+        assert isinstance(zh, kokoro.KokoroEngine) and isinstance(en, kokoro.KokoroEngine)
+        if build == 1:
+            assert set(zh.ahead) == chinese_texts
+            assert en.ahead == {}  # eSpeak NG phonemises English as it goes
+            assert all(zh.ahead[text] == chinese.phonemes(text) for text in chinese_texts)
+            assert tally.synthesised == len(list(script.utterances()))
+        else:
+            assert zh.ahead == {} and tally.synthesised == 0
 
 
 def test_no_batch_of_the_real_books_outlasts_the_memory_budget() -> None:

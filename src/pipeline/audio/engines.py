@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 SAMPLE_WIDTH = 2  # every engine's audio is handed on as 16-bit signed mono PCM
 
@@ -50,6 +50,15 @@ class Engine(Protocol):
         ...
 
     def synthesize(self, text: str) -> Audio: ...
+
+
+@runtime_checkable
+class Expecting(Protocol):
+    """An engine that does part of its work for a whole book at once, before it speaks."""
+
+    def expect(self, texts: Sequence[str]) -> None:
+        """The texts it will be asked to speak in this build (none of them cached)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,17 +1,19 @@
 """Kokoro-82M neural voices, offline, through ``kokoro-onnx``: es, fr, hi, zh (and en).
 
 Text becomes phonemes (eSpeak NG through kokoro-onnx for es, fr, hi, en; ``misaki``'s
-pinyin-based G2P for Chinese, as the model was trained), is cut into batches of at most
-``PHONEME_LIMIT`` phonemes at sentence, then clause, then word boundaries, and each batch
-is spoken by the model with the voice's style vector. Short batches bound the memory a
-run takes (onnxruntime's working set grows with the length of the audio made at once,
-~28 MB per second), and the session gives that memory back after each run, so the
-longest batch's working set is not kept beside the build's own buffers for the rest of
-the book.
+pinyin-based G2P for Chinese, as the model was trained: ``chinese``), is cut into
+batches of at most ``PHONEME_LIMIT`` phonemes at sentence, then clause, then word
+boundaries, and each batch is spoken by the model with the voice's style vector. Short
+batches bound the memory a run takes (onnxruntime's working set grows with the length
+of the audio made at once, ~28 MB per second), and the session gives that memory back
+after each run, so the longest batch's working set is not kept beside the build's own
+buffers for the rest of the book.
 
 The model is loaded once per process, on the first utterance not found in a cache (a
-rebuild from the cache loads none). Under ``make -jN`` each job uses its share of the
-cores (``MAKEFLAGS``), so parallel jobs fill the machine without oversubscribing it.
+rebuild from the cache loads none). A book's Chinese is phonemised before that, in a
+process of its own (``expect``), so misaki's dictionaries never sit beside the model.
+Under ``make -jN`` each job uses its share of the cores (``MAKEFLAGS``), so parallel
+jobs fill the machine without oversubscribing it.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ import contextlib
 import ctypes
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar, Final
 
 import numpy as np
 
-from pipeline.audio import kokoro_files
+from pipeline.audio import chinese, kokoro_files
 from pipeline.audio.cores import threads
 from pipeline.audio.engines import Audio, VoiceRequest, package_version, register
 from pipeline.errors import PipelineError
@@ -130,15 +133,6 @@ def _style(voice: str) -> np.ndarray:
     return kokoro_files.load_voice(voice)
 
 
-@cache
-def _chinese() -> Any:
-    import jieba
-    from misaki import zh
-
-    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines in the build log
-    return zh.ZHG2P()
-
-
 # Sentence marks eSpeak NG drops, so that the model would hear no sentence end: the
 # Devanagari danda and double danda, read as full stops.
 SENTENCE_MARKS: Final = {"hi": str.maketrans({"\u0964": ".", "\u0965": "."})}
@@ -147,8 +141,7 @@ SENTENCE_MARKS: Final = {"hi": str.maketrans({"\u0964": ".", "\u0965": "."})}
 def phonemes(text: str, language: str) -> str:
     """The model's phonemes for ``text``: misaki for Chinese, eSpeak NG for the rest."""
     if language == "zh":
-        spoken, _ = _chinese()(text)
-        return " ".join(str(spoken).split())
+        return chinese.phonemes(text)
     text = text.translate(SENTENCE_MARKS.get(language, {}))
     return " ".join(_model().tokenizer.phonemize(text, language).split())
 
@@ -165,6 +158,15 @@ class KokoroEngine:
     version: str
     language: str  # what phonemises it: an eSpeak NG language, or "zh" (misaki)
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+    ahead: dict[str, str] = field(default_factory=dict, compare=False)  # text -> phonemes
+
+    def expect(self, texts: Sequence[str]) -> None:
+        """Phonemise the Chinese among ``texts`` now, apart from the model (``chinese``);
+        other languages' phonemiser (eSpeak NG) is small and runs as each is spoken."""
+        if self.language == "zh":
+            new = [text for text in dict.fromkeys(texts) if text not in self.ahead]
+            if new:
+                self.ahead.update(zip(new, chinese.apart(new), strict=True))
 
     @property
     def settings(self) -> str:
@@ -176,11 +178,12 @@ class KokoroEngine:
         """Speak ``text`` batch by batch; a text with no phonemes is a short silence."""
         from kokoro_onnx.chunker import pause_after, split_phonemes
 
+        spoken = self.ahead[text] if text in self.ahead else phonemes(text, self.language)
         kokoro, style = _model(), _style(self.voice)
         pieces: list[np.ndarray] = []
         last = ""
         with self.lock:
-            for batch in split_phonemes(phonemes(text, self.language), PHONEME_LIMIT):
+            for batch in split_phonemes(spoken, PHONEME_LIMIT):
                 if not kokoro.tokenizer.tokenize(batch):
                     continue
                 if last:  # the pause the previous batch's last mark asks for

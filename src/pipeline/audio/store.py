@@ -67,6 +67,10 @@ class Entries(Generic[T]):
     def decode(self, data: bytes) -> T | None:
         raise NotImplementedError
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (sound or not: ``get`` checks)."""
+        return self.path(key).exists()
+
     def get(self, key: str) -> T | None:
         """The entry, or ``None`` when it is missing or damaged (then it is removed)."""
         path = self.path(key)

@@ -4,6 +4,9 @@
     else: prepared cache, else speech cache, else the engine
          --prepare (dsp), level, limit, encode (in a worker)-->
 
+Before the first utterance is spoken, an engine that works ahead (``Expecting``: Kokoro
+phonemises a book's Chinese in a process of its own) is told which texts no cache holds.
+
 The engine speaks on the calling thread while workers prepare and encode the utterances
 already spoken; at most IN_FLIGHT wait or work at once, which bounds the audio held in
 memory.
@@ -22,7 +25,7 @@ from pipeline.audio.cache import SegmentCache, cache_key
 from pipeline.audio.cores import no_blas_threads, threads
 from pipeline.audio.dsp import BIN, RATE, Prepared
 from pipeline.audio.encoded import LEAD_IN_MS, Encoded, EncodedCache, encode_utterance, encoded_key
-from pipeline.audio.engines import Audio, Engine
+from pipeline.audio.engines import Audio, Engine, Expecting
 from pipeline.audio.narration import Script, Utterance
 from pipeline.audio.prepared import PreparedCache, prepare, prepared_key
 from pipeline.progress import Progress
@@ -57,12 +60,34 @@ class _Speaker:
                  pool: Executor) -> None:
         self.engine_for, self.caches, self.tally, self.pool = engine_for, caches, tally, pool
 
-    def encoded(self, utterance: Utterance, lead_bins: int) -> Future[Encoded]:
+    def keys(self, utterance: Utterance, lead_bins: int) -> tuple[Engine, str, str, str]:
+        """The utterance's engine and its speech, prepared and encoded cache keys."""
         engine = self.engine_for(utterance.lang)  # naming the voice loads no model
-        self.tally.voices[utterance.lang] = f"{engine.name} {engine.voice}"
         speech_key = cache_key(engine, utterance.text)
         ready_key = prepared_key(speech_key)
-        key = encoded_key(lead_bins, ready_key, utterance.pause_ms)
+        return engine, speech_key, ready_key, encoded_key(lead_bins, ready_key,
+                                                          utterance.pause_ms)
+
+    def forewarn(self, utterances: list[tuple[Utterance, int]]) -> None:
+        """Tell each engine that works ahead the texts of ``utterances`` (with their
+        lead-in) that no cache holds."""
+        expected: dict[int, tuple[Expecting, list[str]]] = {}
+        for utterance, lead_bins in utterances:
+            engine = self.engine_for(utterance.lang)
+            if isinstance(engine, Expecting) and not self.cached(utterance, lead_bins):
+                expected.setdefault(id(engine), (engine, []))[1].append(utterance.text)
+        for expecting, texts in expected.values():
+            expecting.expect(texts)
+
+    def cached(self, utterance: Utterance, lead_bins: int) -> bool:
+        """Whether any cache holds the utterance (``encoded`` then checks the entry)."""
+        _, speech_key, ready_key, key = self.keys(utterance, lead_bins)
+        return (self.caches.encoded.store.has(key) or self.caches.prepared.store.has(ready_key)
+                or self.caches.speech.has(speech_key))
+
+    def encoded(self, utterance: Utterance, lead_bins: int) -> Future[Encoded]:
+        engine, speech_key, ready_key, key = self.keys(utterance, lead_bins)
+        self.tally.voices[utterance.lang] = f"{engine.name} {engine.voice}"
         found = self.caches.encoded.get(key)
         if found is not None:
             self.tally.reused += 1
@@ -100,6 +125,8 @@ def speak(script: Script, engine_for: Callable[[str], Engine], caches: Caches, *
     number = 0
     with no_blas_threads(), ThreadPoolExecutor(threads()) as pool:
         speaker = _Speaker(engine_for, caches, tally, pool)
+        speaker.forewarn([(utterance, lead if number == 0 else 0)
+                          for number, utterance in enumerate(script.utterances())])
         for chapter in script.chapters:
             chapters.append([])
             for utterance in chapter.utterances:
