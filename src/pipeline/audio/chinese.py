@@ -41,7 +41,8 @@ def phonemes(text: str) -> str:
 
 def apart(texts: Sequence[str]) -> list[str]:
     """``phonemes`` of each text, made in a child process that exits when done."""
-    done = subprocess.run([sys.executable, "-m", __name__], input=json.dumps(list(texts)),
+    # -P: the working directory is not put on the child's path, so no file there is imported
+    done = subprocess.run([sys.executable, "-P", "-m", __name__], input=json.dumps(list(texts)),
                           capture_output=True, text=True, encoding="utf-8", check=False)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
