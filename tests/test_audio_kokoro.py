@@ -194,6 +194,16 @@ def test_a_chinese_book_never_holds_misaki_beside_the_model(tmp_path: Path) -> N
     assert seen["misaki"] == []
 
 
+def test_a_failing_chinese_phonemiser_is_one_clear_error(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The child runs on an interpreter without the project (the base Python under the
+    venv): the build stops with its last words, not a JSON error."""
+    monkeypatch.setattr(chinese.sys, "executable", sys._base_executable)  # type: ignore[attr-defined]
+    with pytest.raises(PipelineError, match=r"Chinese phonemiser \(misaki\) failed: .*"
+                                            r"No module named 'pipeline'"):
+        chinese.apart(["巴氯芬"])
+
+
 def test_only_the_uncached_chinese_is_phonemised_ahead(tmp_path: Path) -> None:
     """The engine is told, before the first utterance, the texts no cache holds; they
     come back as misaki's phonemes in this process would give them."""
