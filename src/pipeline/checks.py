@@ -32,9 +32,20 @@ _MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
 _ADDED = ("image ", "raw HTML ", "reference definition ")
 
 
+# Every construct ``markup`` counts begins with one of these in CommonMark (emphasis and
+# strong: * _; links, images, reference definitions: [; autolinks and raw HTML: <), so a
+# text without them uses none, and is not parsed (most of a catalog's strings).
+_MARKUP_STARTS = frozenset("*_[<")
+
+
 def markup(text: str) -> Counter[str]:
     """The Markdown a text uses: emphasis, strong, each link and image by its address, raw
     HTML, and reference definitions (``[label]: url`` lines)."""
+    return Counter() if _MARKUP_STARTS.isdisjoint(text) else parsed_markup(text)
+
+
+def parsed_markup(text: str) -> Counter[str]:
+    """``markup`` as the parser finds it, whatever the text."""
     found: Counter[str] = Counter()
     env: dict[str, Any] = {}
     for block in _MARKDOWN.parse(text, env):

@@ -55,8 +55,19 @@ class Script:
             yield from chapter.utterances
 
 
+# What can make inline Markdown render as anything but its own text (CommonMark:
+# escapes, code spans, emphasis, links and images, autolinks and raw HTML, entities, line
+# breaks; ~ for good measure): a text with none of them is spoken as written, unparsed.
+_INLINE_STARTS = frozenset("\\`*_[]!<&\n~")
+
+
 def speakable(markdown: str) -> str:
     """Inline Markdown as plain speech: markup removed, link text kept, URLs dropped."""
+    return markdown if _INLINE_STARTS.isdisjoint(markdown) else rendered(markdown)
+
+
+def rendered(markdown: str) -> str:
+    """``speakable`` as the parser renders it, whatever the text."""
     html = _MARKDOWN.renderInline(markdown)
     text = re.sub(r"<[^>]+>", "", html)
     for entity, char in (("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"), ("&#39;", "'"),
