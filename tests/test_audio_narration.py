@@ -312,7 +312,8 @@ SPOKEN_TRICKY = ("AT&T", "AT&amp;T", "&copy; 2020", "&lt;b&gt;", 'say "yes"', "i
                  "a > b", "a < b", "2 * 3", "snake_case", "*em* and **strong**",
                  "[link](http://example.org)", "![image](x.png)", "<http://example.org>",
                  "a `code` span", "a\\*b", "line one\nline two", "hard  \nbreak",
-                 "trailing  ", "  leading", "tab\there", "~~struck~~", "#1 - item: 1. first")
+                 "trailing  ", "  leading", "tab\there", "~~struck~~", "#1 - item: 1. first",
+                 "carriage\rreturn", "nul\0char", " ", "")
 
 
 def test_a_text_without_markup_characters_is_spoken_as_the_parser_renders_it() -> None:

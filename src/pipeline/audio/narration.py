@@ -57,8 +57,9 @@ class Script:
 
 # What can make inline Markdown render as anything but its own text (CommonMark:
 # escapes, code spans, emphasis, links and images, autolinks and raw HTML, entities, line
-# breaks; ~ for good measure): a text with none of them is spoken as written, unparsed.
-_INLINE_STARTS = frozenset("\\`*_[]!<&\n~")
+# breaks, and \r and NUL, which the parser normalises; ~ for good measure): a text with
+# none of them is spoken as written, unparsed.
+_INLINE_STARTS = frozenset("\\`*_[]!<&\n\r\0~")
 
 
 def speakable(markdown: str) -> str:
