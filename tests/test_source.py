@@ -179,6 +179,8 @@ BAD_FRONT = [
     ("missing lang", "---\ntitle: T\ndisclaimer: x\n---\n", 1, "needs 'lang'"),
     ("missing disclaimer", "---\ntitle: T\nlang: en\n---\n", 1, "needs 'disclaimer'"),
     ("unknown key", "---\ntitle: T\nlang: en\ndisclaimr: x\n---\n", 4, "unknown front-matter"),
+    ("null key", "---\ntitle: T\n?\n---\n", 3, "must be a name such as 'title'"),
+    ("number key", "---\ntitle: T\nlang: en\n2020: x\n---\n", 4, "not '2020'"),
     ("unknown language", "---\ntitle: T\nlang: xx\ndisclaimer: x\n---\n", 3, "unknown lang"),
     ("bad date", "---\ntitle: T\nlang: en\npublished: 10 Nov\ndisclaimer: x\n---\n", 4,
      "YYYY-MM-DD"),

@@ -50,6 +50,10 @@ class _Reader:
         if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
             self.fail("the front matter must be a mapping of 'key: value' lines",
                       first_line - 1)
+        for key, _ in node.value:  # null, numbers, dates, lists: YAML keys, but no field's
+            if key.tag != "tag:yaml.org,2002:str":
+                self.fail(f"a front-matter key must be a name such as 'title', not "
+                          f"'{key.value}'", first_line + key.start_mark.line)
         self.data: dict[Any, Any] = data
         self.nodes = {key.value: (key, value) for key, value in node.value}
 
