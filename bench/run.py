@@ -262,7 +262,7 @@ def table(results: dict[str, Any]) -> str:
              "(goal <= 1.15)"),
             (f"{name} ({e['lang']}): one msgstr edited / cold (process; builder; CPU)",
              f"{e['edit_over_cold']:.1%}; {e['edit_over_cold_in_builder']:.1%}; "
-             f"{e.get('edit_over_cold_cpu', float('nan')):.1%} "
+             f"{e['edit_over_cold_cpu']:.1%} "
              f"({edit['process_seconds']} s: {edit['synthesised']} synthesised, "
              f"{edit['encoded']} utterance encoded; goal <= 10 %)"),
             (f"{name} ({e['lang']}): peak RSS per process", f"{e['peak_rss_mb']} MB "

@@ -21,6 +21,15 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_8be5613c8abd27c7.txt"
 REAL_LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
+SHIPPED_CATALOGS = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
+
+
+def shipped_strings() -> list[str]:
+    """Every msgid and msgstr of every shipped catalog."""
+    import polib
+
+    return [text for path in SHIPPED_CATALOGS for entry in polib.pofile(str(path))
+            for text in (entry.msgid, entry.msgstr)]
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import polib
 import pytest
 
-from conftest import REAL_LANGS, ROOT
+from conftest import REAL_LANGS, ROOT, shipped_strings
 from pipeline.audio.lexicon import Lexicon, read_lexicon
 from pipeline.audio.narration import PAUSE, Script, Utterance, narrate, rendered, speakable
 from pipeline.catalog import read_catalog, write_catalog
@@ -320,8 +319,7 @@ def test_a_text_without_markup_characters_is_spoken_as_the_parser_renders_it() -
     """``speakable`` skips the parser for a text with none of the characters that can
     begin inline Markdown: for every string of every shipped catalog, the source and the
     tricky ones above, the parser renders exactly that."""
-    texts = [text for path in sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
-             for entry in polib.pofile(str(path)) for text in (entry.msgid, entry.msgstr)]
+    texts = shipped_strings()
     texts += BACLOFEN.read_text(encoding="utf-8").splitlines() + list(SPOKEN_TRICKY)
     assert {text: speakable(text) for text in texts} == {text: rendered(text) for text in texts}
     assert sum(speakable(text) is text for text in texts) > len(texts) / 2

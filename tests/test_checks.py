@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHIPPED_CATALOGS, shipped_strings
 from pipeline.catalog import read_catalog, write_catalog
 from pipeline.checks import (
     check_disclaimer,
@@ -22,7 +22,7 @@ from pipeline.checks import (
 )
 from pipeline.model import Role
 
-SHIPPED = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
+SHIPPED = SHIPPED_CATALOGS
 
 
 def _entry(msgid: str, msgstr: str, *, fuzzy: bool = False) -> polib.POEntry:
@@ -158,8 +158,7 @@ TRICKY = ("AT&T &lt;img src=x&gt; &#60;b&#62;", "http://example.org and www.exam
 def test_a_text_without_markup_characters_is_not_parsed_and_means_the_same() -> None:
     """``markup`` skips the parser for a text with none of * _ [ <: for every string of
     every shipped catalog and the tricky ones above, the parser finds exactly that."""
-    texts = [text for path in SHIPPED for entry in polib.pofile(str(path))
-             for text in (entry.msgid, entry.msgstr)] + list(TRICKY)
+    texts = shipped_strings() + list(TRICKY)
     assert {text: markup(text) for text in texts} == \
         {text: parsed_markup(text) for text in texts}
     unparsed = [text for text in texts if not set(text) & set("*_[<")]
