@@ -82,6 +82,50 @@ def test_init_never_overwrites_a_catalog(project: Path, cli) -> None:  # type: i
     assert path.read_bytes() == before
 
 
+def test_init_writes_no_template(project: Path, cli,  # type: ignore[no-untyped-def]
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tracked .pot is written by extract and update only; init makes its own in memory,
+    dated as the one on disk when that is current."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli("init", "--lang", "fr").code == 0
+    assert not list(project.glob("locales/*.pot"))
+    assert cli("extract").code == 0
+    pot = project / "locales" / "small.pot"
+    before = pot.read_bytes()
+    os.utime(pot, (1, 1))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    result = cli("init", "--lang", "de")
+    assert result.code == 0 and ".pot" not in result.out
+    assert pot.read_bytes() == before and pot.stat().st_mtime == 1
+    german = read_catalog(project / "locales" / "de" / "LC_MESSAGES" / "small.po")
+    assert german.metadata["POT-Creation-Date"] == "2023-11-14 22:13+0000"  # the .pot's
+    updated = cli("update").out  # nothing to merge into what init made
+    assert "locales/de/LC_MESSAGES/small.po: up to date" in updated
+    assert "locales/de/LC_MESSAGES/pipeline.po: up to date" in updated
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_references_are_relative_to_the_project(project: Path, cli, where: str,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An absolute --source, from the project or from elsewhere, writes the same #: lines
+    (the project: the working directory if the source is inside it, else the source's
+    parent)."""
+    if where == "outside":
+        elsewhere = project / "elsewhere"
+        elsewhere.mkdir()
+        monkeypatch.chdir(elsewhere)
+    folders = ("--source", project / "source", "--locales", project / "locales")
+    assert cli(*folders, "init", "--lang", "de").code == 0
+    assert cli(*folders, "extract").code == 0
+    for path in (project / "locales" / "small.pot",
+                 project / "locales" / "de" / "LC_MESSAGES" / "small.po"):
+        text = path.read_text(encoding="utf-8")
+        references = [line for line in text.splitlines() if line.startswith("#: ")]
+        assert references[0] == "#: source/small.md:2", path
+        assert all(line.startswith("#: source/small.md:") for line in references), path
+        assert str(project) not in text
+
+
 def test_init_unknown_locale_is_a_clear_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("init", "--lang", "xx")
     assert result.code == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 
 
@@ -53,6 +55,21 @@ def test_usage_errors_exit_2() -> None:
     assert run_cli("no-such-command").code == 2
     assert run_cli("parse").code == 2
     assert run_cli("init").code == 2  # --lang is required
+
+
+def test_an_unknown_format_or_option_value_is_a_usage_error(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Said by argparse (exit 2, usage shown) before anything is read."""
+    for args in (["build", "--format", "nope"], ["units", "--format", "pdf", "--format", "x"],
+                 ["check", "--threshold", "most"], ["check", "--lang"], ["update", "extra"],
+                 ["pdf", "--format", "audio"]):
+        with pytest.raises(SystemExit) as caught:
+            cli(*args)
+        assert caught.value.code == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("usage: pipeline"), args
+    with pytest.raises(SystemExit):
+        cli("build", "--format", "nope")
+    assert "argument --format: invalid choice: 'nope'" in capsys.readouterr().err
 
 
 def test_every_stage_has_a_subcommand() -> None:

@@ -185,3 +185,33 @@ def test_changing_one_sentence_marks_exactly_that_entry_fuzzy_everywhere(
         assert fuzzy == [(paragraph.replace(old, new), paragraph)], path
         assert _translations(po) == before[path], f"{path} lost a translation"
         assert not [e for e in po if e.obsolete]
+
+
+def test_update_gives_a_new_article_its_catalogs_in_every_language(  # type: ignore[no-untyped-def]
+        project: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language is a folder locales/<lang>/LC_MESSAGES/ with any .po: each gets the new
+    article's catalog; the catalogs already there lose nothing."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the fixture catalogs' date
+    assert cli("init", "--lang", "de").code == 0
+    for lang in ("fr", "en"):  # en: the source's language
+        (project / "locales" / lang / "LC_MESSAGES").mkdir(parents=True)
+        shutil.copy(project / "locales" / "es" / "LC_MESSAGES" / "pipeline.po",
+                    project / "locales" / lang / "LC_MESSAGES" / "pipeline.po")
+    before = {p: p.read_bytes() for p in project.glob("locales/*/LC_MESSAGES/small.po")}
+    kept = {p: _translations(read_catalog(p))
+            for p in project.glob("locales/*/LC_MESSAGES/pipeline.po")}
+    article = project / "source" / "small.md"
+    (project / "source" / "second.md").write_text(
+        article.read_text(encoding="utf-8").replace("Small test article", "Second article"),
+        encoding="utf-8")
+    result = cli("update")
+    assert result.code == 0, result.err
+    for lang in ("de", "es", "fr"):
+        folder = project / "locales" / lang / "LC_MESSAGES"
+        assert f"{folder.relative_to(project)}/second.po: created" in result.out
+        po = read_catalog(folder / "second.po")
+        assert po.metadata["Language"] == lang and len(po) == 15
+    assert (project / "locales" / "fr" / "LC_MESSAGES" / "small.po").is_file()
+    assert {p: p.read_bytes() for p in before} == before
+    assert all(kept[p] <= _translations(read_catalog(p)) for p in kept)
+    assert [p.name for p in project.glob("locales/en/LC_MESSAGES/*")] == ["pipeline.po"]

@@ -83,6 +83,23 @@ def test_untranslated_disclaimer_blocks_the_build_whatever_the_threshold(  # typ
     assert "disclaimer is not fully translated" in str(caught.value)
 
 
+@pytest.mark.parametrize(("msgstr", "words"), [
+    ("Ask your doctor before you change a dose.", "disclaimer copied from the source"),
+    ("Esto no es un consejo médico.", "disclaimer paragraph repeated"),
+    ("Consulte.", "disclaimer too short"),
+])
+def test_a_disclaimer_that_loses_content_is_refused_at_its_line(  # type: ignore[no-untyped-def]
+        project: Path, source, msgstr: str, words: str) -> None:
+    _edit(project, {"Ask your doctor before you change a dose.": msgstr})
+    path = project / "locales" / "es" / "LC_MESSAGES" / "small.po"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1)
+                if text == f'msgstr "{msgstr}"' and n > 90)
+    with pytest.raises(PipelineError) as caught:
+        load_translation(_config(project, threshold=0.0), source, "es")
+    assert str(caught.value).startswith(f"{path}:{line}: {words}")
+    assert "'es' is not built" in str(caught.value)
+
+
 def test_reviewed_header_clears_the_notice_flag(project: Path, source) -> None:  # type: ignore[no-untyped-def]
     _edit(project, {}, header={"X-Review-Status": "reviewed"})
     assert load_translation(_config(project), source, "es").reviewed

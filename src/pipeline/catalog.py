@@ -60,6 +60,34 @@ class Catalogs:
                       for path in self.locales.glob(f"*/LC_MESSAGES/{self.slug}.po"))
 
 
+def project_languages(locales: Path) -> list[str]:
+    """Every language of the project, sorted: a folder ``<lang>/LC_MESSAGES/`` with a ``.po``."""
+    return sorted({path.parent.parent.name for path in locales.glob("*/LC_MESSAGES/*.po")})
+
+
+def project_root(source: Path) -> Path:
+    """The folder ``#:`` references are relative to: the working directory when the source
+    folder is inside it (``pipeline`` run in the project), else the source folder's parent.
+
+    So a template says ``source/baclofen.md:2`` however the folder was named (relative,
+    absolute, from elsewhere), and is the same on every translator's machine.
+    """
+    here, folder = Path.cwd(), _absolute(source)
+    return here if folder.is_relative_to(here) else folder.parent
+
+
+def reference(path: str, root: Path) -> str:
+    """``path`` relative to ``root``, with ``/`` (unchanged if it lies outside ``root``)."""
+    absolute = _absolute(Path(path))
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) \
+        else Path(path).as_posix()
+
+
+def _absolute(path: Path) -> Path:
+    # Not resolve(): the project is where the user says it is, symbolic links included.
+    return Path(os.path.abspath(path))
+
+
 def creation_date() -> dt.datetime:
     """Now, or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -99,13 +127,16 @@ def keyed_segments(document: Document) -> list[tuple[Key, Segment]]:
     return [((str(s.role) if len(roles[s.text]) > 1 else None, s.text), s) for s in segments]
 
 
-def document_template(document: Document) -> polib.POFile:
-    """The ``.pot`` of an article: one entry per distinct segment, in document order."""
+def document_template(document: Document, *, root: Path | None = None) -> polib.POFile:
+    """The ``.pot`` of an article: one entry per distinct segment, in document order;
+    ``#:`` references relative to ``root`` (default: the working directory)."""
+    root = _absolute(root or Path())
     template = _new_file(document.slug, f"Translation template for "
-                                        f"'{document.meta.title.text}' ({document.path}).")
+                                        f"'{document.meta.title.text}' "
+                                        f"({reference(document.path, root)}).")
     entries: dict[Key, polib.POEntry] = {}
     for key, segment in keyed_segments(document):
-        where = (segment.location.path, str(segment.location.line))
+        where = (reference(segment.location.path, root), str(segment.location.line))
         entry = entries.get(key)
         if entry is None:
             entries[key] = entry = polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr="",
@@ -156,6 +187,18 @@ def write_template(template: polib.POFile, path: Path) -> bool:
 
 def _without_creation_date(text: str) -> str:
     return re.sub(r'^"POT-Creation-Date: .*"$', "", text, count=1, flags=re.MULTILINE)
+
+
+def dated_as_written(template: polib.POFile, path: Path) -> polib.POFile:
+    """``template`` with the date of the ``.pot`` at ``path`` if that holds the same entries,
+    so that a catalog made from it is what ``update`` would merge from that file (the
+    template is changed in place and returned)."""
+    if path.exists():
+        old = path.read_text(encoding="utf-8", errors="replace")
+        date = re.search(r'^"POT-Creation-Date: (.*)\\n"$', old, flags=re.MULTILINE)
+        if date and _without_creation_date(old) == _without_creation_date(str(template) + "\n"):
+            template.metadata["POT-Creation-Date"] = date.group(1)
+    return template
 
 
 def new_catalog(template: polib.POFile, lang: str) -> polib.POFile:
@@ -229,7 +272,7 @@ def msgfmt_problems(path: Path, *, strict: bool) -> list[PipelineError]:
         match = re.match(r"^(.*?):(\d+):(?:\d+:)? (.*)$", line)
         fatal = strict or not match or not match.group(3).startswith("warning:")
         if match and match.group(1) == str(path) and fatal:
-            number, message = int(match.group(2)), match.group(3)
+            number, message = int(match.group(2)), _as_error(match.group(3))
             if message == "end-of-line within string":
                 number -= 1  # msgfmt counts the newline that ends the string into the next line
             problems.append(PipelineError(message, path, number))
@@ -237,6 +280,19 @@ def msgfmt_problems(path: Path, *, strict: bool) -> list[PipelineError]:
         problems.append(PipelineError(result.stderr.strip().replace("\n", "; ")
                                       or "msgfmt rejected the catalog", path))
     return problems
+
+
+def _as_error(message: str) -> str:
+    """A msgfmt warning that ``--check`` makes fatal, said as the error it then is."""
+    if not message.startswith("warning: "):
+        return message
+    said = message.removeprefix("warning: ")
+    field = re.search(r"header field '([^']+)'", said)
+    if "charset" in said.lower() or (field and field.group(1) == "Content-Type"):
+        return f"the header must declare charset=UTF-8 (msgfmt: {said})"
+    if field:
+        return f"the header must give '{field.group(1)}' a real value (msgfmt: {said})"
+    return f"msgfmt --check refuses this: {said}"
 
 
 def _check_structure(po: polib.POFile, path: Path) -> None:

@@ -47,23 +47,27 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Start the catalogs of a new language from the templates."""
+    """Start the catalogs of a new language from the source (no template is written)."""
     workflow.init(_config(args), check_locale(args.lang))
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    """Merge the current source into every catalog; no translation is ever lost."""
+    """Merge the current source into every catalog; no translation is ever lost. A new
+    article gets its catalogs in every language the project has."""
     workflow.update(_config(args))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """msgfmt --check plus markup, number and disclaimer checks on every catalog."""
-    checked, problems = workflow.check(_config(args))
+    """msgfmt --check plus markup, number, disclaimer, credit and source checks on the
+    catalogs (of the articles and languages named, or all); a catalog not ready to build
+    also lists its untranslated and fuzzy entries."""
+    checked, problems = workflow.check(_config(args), args.slugs, args.lang)
     for problem in problems:
         print(problem)
-    print(f"{checked} catalogs checked, {len(problems)} problems", file=sys.stderr)
+    print(f"{checked} catalog{'' if checked == 1 else 's'} checked, {len(problems)} "
+          f"problem{'' if len(problems) == 1 else 's'}", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -130,10 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     init = command("init", cmd_init)
     init.add_argument("--lang", required=True, help="gettext locale name, e.g. es or zh_Hans")
     command("update", cmd_update)
-    command("check", cmd_check)
+    check = command("check", cmd_check, slugs=True)
+    check.add_argument("--lang", action="append", help="only this language's catalogs "
+                       "(repeatable; default: every language)")
+    check.add_argument("--threshold", type=float, help="share of entries that must be "
+                       "translated for a catalog to be ready (default 0.8): below it, each "
+                       "untranslated and fuzzy entry is listed")
     command("report", cmd_report)
     build = command("build", cmd_build, slugs=True)
-    build.add_argument("--format", action="append", metavar="NAME",
+    build.add_argument("--format", action="append", metavar="NAME", choices=builders.names(),
                        help=f"format to build (repeatable): {', '.join(builders.names())} "
                             "(default: all)")
     # Shortcuts for one format, e.g. `pipeline pdf` = `pipeline build --format pdf`.
@@ -145,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         shortcuts[-1].set_defaults(format=[name])
     listing = command("units", cmd_units, slugs=True)
     listing.add_argument("--format", action="append", metavar="NAME",
+                         choices=builders.names(),
                          help="only these formats (repeatable; default: all)")
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--make", action="store_true", help="print them as Make rules")

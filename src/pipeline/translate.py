@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog import Catalogs, read_catalog, review_status
-from pipeline.checks import entry_problems
+from pipeline.checks import catalog_problems, document_roles
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.labels import DOMAIN as LABELS_DOMAIN
@@ -141,7 +141,7 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
     check_locale(lang)
     catalogs = Catalogs(config.locales, source.slug)
     is_source = to_gettext(source.lang) == lang
-    po = None if is_source else _read_checked(catalogs.catalog(lang), lang)
+    po = None if is_source else _read_checked(catalogs.catalog(lang), lang, source)
     labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
     labels_po = _read_checked(labels_path, lang) if labels_path.is_file() and lang != "en" \
         else None
@@ -169,16 +169,22 @@ def unready(source: Document, po: polib.POFile, threshold: float) -> str | None:
     return None
 
 
-def _read_checked(path: Path, lang: str) -> polib.POFile:
-    """A catalog that parses and whose translations keep markup, numbers and placeholders.
+def _read_checked(path: Path, lang: str, source: Document | None = None) -> polib.POFile:
+    """A catalog that parses and whose translations keep markup, numbers and placeholders,
+    and, for the catalog of ``source``, the content rules of its disclaimer, image credits
+    and sources (those of ``pipeline check``).
 
-    A translation that changed a dose must stop the build, not reach a patient.
+    A translation that changed a dose or dropped part of the disclaimer must stop the
+    build, not reach a patient. An untranslated or fuzzy disclaimer is no error here:
+    ``unready`` says why the language is not built yet.
     """
     if not path.is_file():
         raise PipelineError(f"no catalog for '{lang}': create it with "
                             f"'pipeline init --lang {lang}'", path)
     po = read_catalog(path)
-    problems = entry_problems(path, po, {})
+    roles = {} if source is None else document_roles(source)
+    problems = catalog_problems(path, po, roles,
+                                source_lang=None if source is None else to_gettext(source.lang))
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run 'pipeline check')" if len(problems) > 1 \
