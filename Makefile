@@ -3,7 +3,13 @@
 #
 # Overridable: SOURCE=source LOCALES=locales OUTPUT=output LANGS="en es ..."
 # (default LANGS: the source language and every language whose catalog is ready),
+# ARTICLES="baclofen ..." (default: every article in SOURCE), REVIEWED_ONLY=1 (only the
+# source and the translations with a current review, as `make release` builds),
 # SETTINGS=file.toml (settings, e.g. voices, instead of pipeline.toml/pyproject.toml)
+#
+# A unit that fails (a refused catalog, a broken article, a crash) does not stop the
+# others: make builds everything it can, then says what failed and why and exits 1;
+# outputs that could not be rebuilt are moved to $(OUTPUT)/.stale/ (see `make status`).
 
 SOURCE  ?= source
 LOCALES ?= locales
@@ -11,6 +17,8 @@ OUTPUT  ?= output
 VENV    ?= .venv
 PYTHON  ?= python3
 SETTINGS ?=
+ARTICLES ?=
+REVIEWED_ONLY ?=
 
 STAMP    := $(VENV)/.installed
 BYTECODE := $(VENV)/.bytecode
@@ -25,34 +33,60 @@ PIPELINE := $(VENV)/bin/pipeline $(if $(SETTINGS),--settings $(SETTINGS) )--sour
 MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
-                 $(LOCALES)/*/LC_MESSAGES/*.po src/pipeline/*.py src/pipeline/*/builder.py \
-                 pipeline.toml pyproject.toml $(SETTINGS)))
+                 $(LOCALES)/*/LC_MESSAGES/*.po $(LOCALES)/*/*.review.toml src/pipeline/*.py \
+                 src/pipeline/*/builder.py pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
+SCOPE := $(LANG_OPTIONS) $(ARTICLES)
+REVIEWED := $(if $(REVIEWED_ONLY),--reviewed-only)
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
 # (which no timestamp shows) still regenerates the unit list. Written by Make itself
 # ($(file)), not echoed by a shell: a library's file list outgrows a command line.
-UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(LANG_OPTIONS) $(SETTINGS) : $(UNIT_INPUTS)
+UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(SCOPE) $(REVIEWED) $(SETTINGS) : $(UNIT_INPUTS)
 $(shell mkdir -p $(MAKEDIR))
 $(file >$(MAKEDIR)/key.new,$(UNITS_KEY))
 $(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \
           || mv -f $(MAKEDIR)/key.new $(MAKEDIR)/key)
 
-.PHONY: all setup test lint pot update-po check report bench clean distclean
+.PHONY: all setup test lint pot update-po check report status release bench clean distclean
 .DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
 
-all: setup units
+# Goals that build outputs (all, a format such as pdf, an output file) are made by a
+# sub-make (INNER=1) that keeps going past a unit that fails; then `pipeline status
+# --sweep` sets aside what could not be rebuilt and says what failed and why. It runs
+# only when something may have changed: a unit failed, a failure is still recorded, or
+# the unit list was made again (an input changed), so a make with nothing to do stays
+# quick.
+NO_UNITS := setup lint test bench bench-corpus distributed clean distclean pot update-po \
+            check report status release
+BUILD_GOALS := $(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all))
 
-# Make reads the unit list, making it first if needed; not for goals that need no units.
-NO_UNITS := setup lint test bench bench-corpus distributed clean distclean pot update-po check report
-ifneq ($(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all)),)
-include $(UNITS_MK)
+# `make -q` (is everything up to date?) asks the unit rules themselves.
+QUESTION := $(findstring q,$(firstword -$(MAKEFLAGS)))
+ifeq ($(INNER)$(QUESTION),)
+ifneq ($(BUILD_GOALS),)
+$(BUILD_GOALS): keep-going ; @:
 endif
-
+.PHONY: keep-going
+keep-going: setup
+	+@$(MAKE) --no-print-directory --keep-going INNER=1 $(BUILD_GOALS); echo $$? > $(MAKEDIR)/exit
+	@$(call after_build,$$(cat $(MAKEDIR)/exit))
+else
+all: units
+include $(UNITS_MK)
 .PHONY: units
 units: $(UNITS)
+endif
+
+# $(call after_build,EXIT): the summary after a build whose own exit status was EXIT.
+after_build = status=$(1); \
+	if [ "$$status" != 0 ] || [ $(UNITS_MK) -nt $(MAKEDIR)/swept ] \
+	   || find $(OUTPUT)/.failed -name '*.json' 2>/dev/null | grep -q .; then \
+	  $(PIPELINE) status --sweep $(REVIEWED) $(SCOPE) || status=1; touch $(MAKEDIR)/swept; \
+	fi; exit $$status
 
 $(UNITS_MK): $(MAKEDIR)/key $(UNIT_INPUTS) | $(STAMP)
-	$(PIPELINE) units --make $(LANG_OPTIONS) > $@.tmp && mv $@.tmp $@
+	$(PIPELINE) units --make $(REVIEWED) $(SCOPE) > $@.tmp && mv $@.tmp $@
 
 # --- set-up -----------------------------------------------------------------
 
@@ -98,10 +132,21 @@ update-po: pot
 	$(PIPELINE) update
 
 check: | $(STAMP)
-	$(PIPELINE) check
+	$(PIPELINE) check $(SCOPE)
 
 report: | $(STAMP)
 	$(PIPELINE) report
+
+# Each output as built, stale, missing, refused or failed, and why.
+status: | $(STAMP)
+	$(PIPELINE) status $(REVIEWED) $(SCOPE)
+
+# What an organisation may hand out: the source and the translations whose review is
+# current, built, then collected in $(OUTPUT)/release/ with release.json (every file with
+# its size and SHA-256, and who reviewed each translation and when).
+release: setup
+	+@$(MAKE) --no-print-directory REVIEWED_ONLY=1 all
+	$(PIPELINE) release $(SCOPE)
 
 # --- quality ------------------------------------------------------------------
 
@@ -126,12 +171,15 @@ PROFILE ?= local
 SNAKEMAKE_ARGS ?=
 SNAKEMAKE_CONFIG = source=$(SOURCE) locales=$(LOCALES) output=$(OUTPUT) \
                    pipeline=$(VENV)/bin/pipeline $(if $(LANGS),langs="$(LANGS)") \
-                   $(if $(SETTINGS),settings=$(SETTINGS))
+                   $(if $(ARTICLES),articles="$(ARTICLES)") $(if $(SETTINGS),settings=$(SETTINGS)) \
+                   $(if $(REVIEWED_ONLY),reviewed_only=1)
 
 .PHONY: distributed bench-corpus
 distributed: setup
-	$(VENV)/bin/snakemake --snakefile workflow/Snakefile \
-	    --profile workflow/profiles/$(PROFILE) --config $(SNAKEMAKE_CONFIG) $(SNAKEMAKE_ARGS)
+	@$(VENV)/bin/snakemake --snakefile workflow/Snakefile --keep-going \
+	    --profile workflow/profiles/$(PROFILE) --config $(SNAKEMAKE_CONFIG) $(SNAKEMAKE_ARGS); \
+	status=$$?; case " $(SNAKEMAKE_ARGS) " in *" -n "*|*" --dry-run "*) exit $$status;; esac; \
+	$(PIPELINE) status --sweep $(REVIEWED) $(SCOPE) || status=1; exit $$status
 
 # make bench-corpus N=10: a library of N articles through make and Snakemake.
 N ?= 10

@@ -1,8 +1,9 @@
 """Bad input never crashes or destroys anything.
 
-Every case: a clear one-line message naming the file and line (or the resource), a
-non-zero exit, no traceback, the earlier outputs byte for byte as they were, and no
-temporary files left in the output folder.
+Every case: a clear message naming the file and line (or the resource) first, a non-zero
+exit, no traceback, no temporary files left in the output folder, and the earlier
+outputs byte for byte as they were: where they were, or, those the failed build should
+have replaced, whole under ``output/.stale/`` (never left looking current).
 """
 
 from __future__ import annotations
@@ -61,15 +62,30 @@ def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _fails_cleanly(project: Path, result: Result, before: dict[str, str], *, where: str,
-                   words: str) -> None:
+                   words: str, set_aside: frozenset[str] | None = None) -> None:
+    """``set_aside``: the earlier outputs moved to ``.stale/`` (default: all of them)."""
     assert result.code == 1, result.err
     assert "Traceback" not in result.err
     message = result.err.strip().splitlines()
-    assert len(message) == 1, result.err
     assert message[0].startswith(where), message[0]
     assert words in message[0], message[0]
-    assert _snapshot(project / "output") == before
+    assert all(line.startswith(("pipeline: ", "  ")) for line in message[1:]), result.err
+    now = _snapshot(project / "output")
+    stale = {name.removeprefix(".stale/"): digest for name, digest in now.items()
+             if name.startswith(".stale/")}
+    kept = {name: digest for name, digest in now.items()
+            if not name.startswith((".stale/", ".failed/"))}
+    assert set(stale) == (set(before) if set_aside is None else set_aside)
+    assert {**kept, **stale} == before and not kept.keys() & stale.keys()
     assert _temporaries(project / "output") == []
+
+
+# What an audio build that fails sets aside: the book, and what is made from it.
+BOOK = frozenset({"es/small.mp3", "es/small.timeline.json", "es/small.epub", "es/small.vtt",
+                  *(f"es/small/{name}" for name in (
+                      "01-articulo-de-prueba-breve.mp3", "02-puntos-clave.mp3", "03-mas.mp3",
+                      "04-creditos-fuentes-y-descargo-de-responsabilidad.mp3",
+                      "small.m3u8"))})
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -152,7 +168,8 @@ def test_bad_input_fails_cleanly_and_keeps_earlier_outputs(built: Path, case: st
 def test_unknown_language(built: Path) -> None:
     before = _snapshot(built / "output")
     result = run_cli("build", "--lang", "xx", cwd=built)
-    _fails_cleanly(built, result, before, where="unknown language or locale 'xx'", words="")
+    _fails_cleanly(built, result, before, where="unknown language or locale 'xx'", words="",
+                   set_aside=frozenset())
 
 
 def test_missing_piper_voice_file(built: Path) -> None:
@@ -161,7 +178,7 @@ def test_missing_piper_voice_file(built: Path) -> None:
     before = _snapshot(built / "output")
     result = run_cli("audio", "--lang", "es", cwd=built)
     _fails_cleanly(built, result, before, where="voices:", words="no Piper voice "
-                   "'es_ES-missing-medium'")
+                   "'es_ES-missing-medium'", set_aside=BOOK)
 
 
 def test_corrupt_piper_voice_file(built: Path) -> None:
@@ -172,14 +189,14 @@ def test_corrupt_piper_voice_file(built: Path) -> None:
     before = _snapshot(built / "output")
     result = run_cli("audio", "--lang", "es", cwd=built)
     _fails_cleanly(built, result, before, where="voices/es_ES-broken-medium.onnx:",
-                   words="cannot load this Piper voice")
+                   words="cannot load this Piper voice", set_aside=BOOK)
 
 
 def test_gtts_without_network(built: Path) -> None:
     before = _snapshot(built / "output")
     result = run_cli("audio", "--lang", "es", "--engine", "gtts", cwd=built)
     _fails_cleanly(built, result, before, where="gtts: cannot reach Google's speech service",
-                   words="no network")
+                   words="no network", set_aside=BOOK)
 
 
 def test_output_folder_that_cannot_be_written(built: Path) -> None:

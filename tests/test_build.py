@@ -21,10 +21,12 @@ def test_every_builder_names_itself_and_is_found_by_name() -> None:
         assert all(need in builders.names() for need in builder.needs)
 
 
-def test_an_unknown_format_is_an_input_error(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("build", "--format", "braille")
-    assert result.code == 1
-    assert "unknown format 'braille' (known: " in result.err
+def test_an_unknown_format_is_a_usage_error(project: Path, cli,  # type: ignore[no-untyped-def]
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli("build", "--format", "braille")
+    assert exit_.value.code == 2
+    assert "invalid choice: 'braille' (choose from 'audio', " in capsys.readouterr().err
 
 
 def test_units_list_each_file_with_what_it_reads(project: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -246,9 +246,11 @@ def test_a_timeline_of_another_mp3_is_refused(project: Path) -> None:
     mp3.write_bytes(mp3.read_bytes() + b"\0")
     result = run_cli("epub", "--lang", "es", cwd=project)
     assert result.code == 1
-    assert result.err.strip() == ("output/es/small.mp3: the MP3 has changed since its timeline "
-                                  "was written: build the audio again: delete "
-                                  "output/es/small.mp3 and run make")
+    assert result.err.splitlines()[0] == (
+        "output/es/small.mp3: the MP3 has changed since its timeline was written: build the "
+        "audio again: delete output/es/small.mp3 and run make")
+    assert not (folder / "small.epub").exists()  # the EPUB of the old MP3 is set aside
+    assert (project / "output/.stale/es/small.epub").is_file()
     (folder / "small.timeline.json").unlink()
     result = run_cli("vtt", "--lang", "es", cwd=project)
     assert result.code == 1 and "no timeline beside the MP3" in result.err

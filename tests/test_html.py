@@ -203,4 +203,5 @@ def test_rtl_page_marks_left_to_right_fallback(tmp_path: Path) -> None:
     document = dataclasses.replace(document, body=(english, *document.body[1:]))
     html = render_page(document, project / "source", created=None)
     assert first is not english
-    assert '<h2 id="s-1" lang="en" dir="ltr">Key points</h2>' in html
+    assert '<h2 id="s-1" lang="en" dir="ltr">Key points <span class="fallback" lang="ar" ' \
+           'dir="rtl">(الإنجليزية)</span></h2>' in html

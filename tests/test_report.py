@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,16 +25,18 @@ def test_report_figures_for_a_fixture(project: Path, cli) -> None:  # type: igno
     readability = [entry.pop("readability") for entry in report]
     assert report == [{
         "article": "small", "language": "en", "name_en": "English", "name_native": "English",
+        "catalog": True,
         "entries": {"total": 15, "translated": 15, "fuzzy": 0, "untranslated": 0},
         "words": {"translated": 63, "fuzzy": 0, "untranslated": 0},
-        "percent": 100.0, "disclaimer_translated": True, "review_status": "source",
-        "labels_percent": None,
+        "percent": 100.0, "disclaimer_translated": True, "fallback": 0,
+        "review_status": "source", "review": None, "labels_percent": None,
     }, {
         "article": "small", "language": "es", "name_en": "Spanish", "name_native": "español",
+        "catalog": True,
         "entries": {"total": 15, "translated": 12, "fuzzy": 1, "untranslated": 2},
         "words": {"translated": 52, "fuzzy": 4, "untranslated": 7},
-        "percent": 80.0, "disclaimer_translated": False, "review_status": "unreviewed",
-        "labels_percent": 100.0,
+        "percent": 80.0, "disclaimer_translated": False, "fallback": 3,
+        "review_status": "unreviewed", "review": None, "labels_percent": 100.0,
     }]
     assert set(readability[0]) == {"sentences", "words", "words_per_sentence", "warning",
                                    "flesch_kincaid_grade", "smog_index",
@@ -75,3 +78,18 @@ def test_report_on_the_shipped_catalogs_is_complete(tmp_path: Path, cli,  # type
         "fr": {"words_per_sentence", "kandel_moles"},
         **{lang: {"words_per_sentence", "characters_per_word"}
            for lang in ("ar", "hi", "zh_Hans")}}
+
+
+def test_report_lists_a_language_an_article_has_no_catalog_in(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A second article not yet started in Spanish: a row says so, not silence."""
+    shutil.copy(project / "source" / "small.md", project / "source" / "second.md")
+    result = cli("report")
+    assert result.code == 0, result.err
+    rows = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
+    second = {row["language"]: row for row in rows if row["article"] == "second"}
+    assert second["es"]["catalog"] is False and second["es"]["review_status"] == "no catalog"
+    assert second["es"]["percent"] == 0.0 and second["es"]["fallback"] is None
+    assert second["en"]["review_status"] == "source"
+    row = next(line.split() for line in result.out.splitlines()
+               if line.split()[:2] == ["second", "es"])
+    assert row[-2:] == ["no", "catalog"] and row[-5:-3] == ["MISSING", "-"]

@@ -43,7 +43,7 @@ def test_complete_catalog_translates_every_segment(project: Path, source) -> Non
     assert {s.lang for s in iter_segments(doc)} == {"es"}
     assert doc.labels.disclaimer.text == "Descargo de responsabilidad"
     assert fallbacks(doc) == []
-    assert not doc.reviewed  # X-Review-Status: unreviewed
+    assert not doc.reviewed and doc.review is None  # no sign-off
 
 
 def test_untranslated_and_fuzzy_entries_fall_back_to_the_source(project: Path,  # type: ignore[no-untyped-def]
@@ -100,9 +100,12 @@ def test_a_disclaimer_that_loses_content_is_refused_at_its_line(  # type: ignore
     assert "'es' is not built" in str(caught.value)
 
 
-def test_reviewed_header_clears_the_notice_flag(project: Path, source) -> None:  # type: ignore[no-untyped-def]
+def test_a_header_is_no_review(project: Path, source) -> None:  # type: ignore[no-untyped-def]
+    """Anyone can type a header: only a sign-off bound to the text (``pipeline review``)
+    clears the notice (tests/test_review.py)."""
     _edit(project, {}, header={"X-Review-Status": "reviewed"})
-    assert load_translation(_config(project), source, "es").reviewed
+    document = load_translation(_config(project), source, "es")
+    assert not document.reviewed and document.review is None
 
 
 def test_source_language_needs_no_catalog(project: Path, source) -> None:  # type: ignore[no-untyped-def]

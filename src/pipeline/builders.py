@@ -78,6 +78,15 @@ class Builder:
         """Files besides the article, its images and catalogs that the output depends on."""
         return ()
 
+    def target(self, output: Path, slug: str, lang: str) -> Path:
+        """The main file: ``output/<lang>/<slug><suffix>``."""
+        return output / lang / f"{slug}{self.suffix}"
+
+    def products(self, target: Path) -> tuple[Path, ...]:
+        """Every file or folder a build writes for one article: its target, then any
+        companions (what must go with the target when it cannot be rebuilt)."""
+        return (target,)
+
     def build(self, job: Job) -> str:
         """Write the outputs atomically; return a one-line summary of what was made."""
         raise NotImplementedError
@@ -101,6 +110,16 @@ def load(name: str) -> Builder:
     if name not in _LOADED:
         importlib.import_module(BUILTIN_BUILDERS[name])
     return _LOADED[name]()
+
+
+def dependents(name: str) -> tuple[str, ...]:
+    """The formats made from ``name``'s outputs, directly or through another, in build
+    order: what cannot be current once ``name`` could not be rebuilt."""
+    found: list[str] = []
+    for other in names():
+        if any(need == name or need in found for need in load(other).needs):
+            found.append(other)
+    return tuple(found)
 
 
 def reproducible_date() -> dt.datetime | None:

@@ -24,7 +24,6 @@ from pipeline.model import Document, Labels, Role, Segment, iter_segments
 from pipeline.output import atomic_write
 
 WRAP = 79  # GNU gettext's width, so a msgmerge or Poedit save does not rewrap everything
-REVIEW_HEADER = "X-Review-Status"
 
 ROLE_NOTES = {
     Role.TITLE: "title of the article",
@@ -215,7 +214,6 @@ def new_catalog(template: polib.POFile, lang: str) -> polib.POFile:
         "Language-Team": english_name(lang),
         "Language": lang,
         "Plural-Forms": _plural_forms(locale),
-        REVIEW_HEADER: "unreviewed",
     }
     for entry in template:
         po.append(polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr="",
@@ -316,6 +314,3 @@ def _header_line(path: Path) -> int:
             return number
     return 1
 
-
-def review_status(po: polib.POFile) -> str:
-    return str(po.metadata.get(REVIEW_HEADER, "unreviewed")).strip().lower()

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import builders, workflow
-from pipeline.build import build, make_rules, units, units_json
+from pipeline import builders, release, review, workflow
+from pipeline.build import build, make_rules, statuses, units, units_json
+from pipeline.catalog import creation_date
 from pipeline.config import Config, load_settings, make_config
 from pipeline.errors import PipelineError
-from pipeline.locales import check_locale
-from pipeline.model import iter_segments, to_json
+from pipeline.locales import check_locale, to_gettext
+from pipeline.model import Review, iter_segments, to_json
 from pipeline.source import parse_file
+from pipeline.status import Failure, summary
+from pipeline.status import table as status_table
+from pipeline.translate import load_translation
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -22,7 +27,7 @@ Command = Callable[[argparse.Namespace], int]
 def _config(args: argparse.Namespace) -> Config:
     settings, origin = load_settings(file=args.settings)
     options = {key: getattr(args, key, None)
-               for key in ("threshold", "paper", "engine", "strict")}
+               for key in ("threshold", "paper", "engine", "strict", "reviewed_only")}
     return make_config(settings, origin, source=args.source, locales=args.locales,
                        output=args.output, **options)
 
@@ -80,9 +85,53 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build outputs: every format of each article in each language, or those named."""
     formats = args.format or list(builders.names())
-    for name in formats:
-        builders.load(name)  # an unknown format fails before anything is built
-    build(_config(args), args.slugs, args.lang, formats)
+    return _summarise(build(_config(args), args.slugs, args.lang, formats))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Each output as built, stale, missing, refused or failed, and why."""
+    config, formats = _config(args), list(builders.names())
+    if args.sweep:
+        return _summarise(build(config, args.slugs, args.lang, formats, sweep_only=True))
+    print(status_table(statuses(config, args.slugs, args.lang, formats), formats))
+    return 0
+
+
+def _summarise(failed: Sequence[Failure]) -> int:
+    """After a build: what could not be built and why (exit 1), or nothing (exit 0). A
+    lone failure with nothing set aside has said everything in its error line."""
+    if len(failed) > 1 or any(f.moved for f in failed):
+        order = builders.names()
+        failed = sorted(failed, key=lambda f: (f.slug, f.lang, order.index(f.format)
+                                               if f.format in order else -1))
+        print("\n".join(summary(failed)), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Sign off one article's translation, as checked by a named reviewer: the outputs then
+    say who reviewed it and when, until a source text or a translation changes."""
+    config, lang = _config(args), check_locale(args.lang)
+    source = parse_file(config.article(args.slug))
+    if lang == to_gettext(source.lang):
+        raise PipelineError(f"'{lang}' is the language '{args.slug}' is written in: "
+                            "only translations are reviewed", source.path)
+    signed = Review(args.by.strip(), (args.role or "").strip() or None,
+                    args.date or creation_date().date())
+    path = review.path_for(config.locales, lang, source.slug)
+    count = review.sign_off(path, source.slug, source,
+                            load_translation(config, source, lang), signed)
+    print(f"{path}: '{source.slug}' in '{lang}' reviewed by {signed.who()}, "
+          f"{signed.date.isoformat()}: {count} texts signed off")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Collect what may be handed out: the source's and the reviewed translations' outputs,
+    built from the current text, in output/release/ with release.json."""
+    folder = release.collect(_config(args), args.slugs, args.lang)
+    print(f"{folder}: {folder / 'release.json'} lists every file, its SHA-256 and review",
+          file=sys.stderr)
     return 0
 
 
@@ -152,6 +201,20 @@ def build_parser() -> argparse.ArgumentParser:
                                  about=f"Build only the {name} of each article in each "
                                        "language (build --format " + name + ")."))
         shortcuts[-1].set_defaults(format=[name])
+    signoff = command("review", cmd_review)
+    signoff.add_argument("slug", metavar="ARTICLE", help="the article, e.g. baclofen")
+    signoff.add_argument("--lang", required=True, help="the translation's language, e.g. es")
+    signoff.add_argument("--by", required=True, help="the reviewer's name, as the outputs "
+                         "show it")
+    signoff.add_argument("--role", help='e.g. "medical translator" (shown after the name)')
+    signoff.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="when the review was made (default: today)")
+    collect = command("release", cmd_release, slugs=True)
+    collect.add_argument("--lang", action="append", help="only this language (repeatable)")
+    status = command("status", cmd_status, slugs=True)
+    status.add_argument("--sweep", action="store_true",
+                        help="after a build by make or Snakemake: set aside the outputs it "
+                             "could not rebuild, then say what failed and why (exit 1)")
     listing = command("units", cmd_units, slugs=True)
     listing.add_argument("--format", action="append", metavar="NAME",
                          choices=builders.names(),
@@ -159,10 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--make", action="store_true", help="print them as Make rules")
     shape.add_argument("--json", action="store_true", help="print them as JSON")
-    for sub in (build, *shortcuts, listing):
+    for sub in (build, *shortcuts, listing, status):
         sub.add_argument("--lang", action="append", help="language to build (repeatable; "
                          "default: the source language and every language with a catalog "
                          "that is ready)")
+        sub.add_argument("--reviewed-only", action="store_true", default=None,
+                         help="only the source language and the translations with a "
+                              "current review (what 'make release' builds)")
         sub.add_argument("--threshold", type=float,
                          help="share of entries that must be translated (default 0.8)")
     for sub in (build, *shortcuts):

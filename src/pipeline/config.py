@@ -45,6 +45,7 @@ class Config:
     voices_dir: Path = Path("voices")
     threshold: float = DEFAULT_THRESHOLD
     strict: bool = False
+    reviewed_only: bool = False  # build and release only translations with a current review
     paper: str | None = None
     engine: str | None = None
     voices: dict[str, VoiceChoice] = field(default_factory=dict)

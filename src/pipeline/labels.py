@@ -6,11 +6,15 @@ one entry per label with the label's name as ``msgctxt``.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from pathlib import Path
 from typing import Final
 
-from pipeline.model import Labels, Role, Segment, SourceLocation
+from babel.dates import format_date
+
+from pipeline.locales import babel_locale
+from pipeline.model import Document, Labels, Role, Segment, SourceLocation
 
 DOMAIN: Final = "pipeline"
 SOURCE_LANG: Final = "en"
@@ -25,6 +29,11 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "This translation has not yet been checked by a medical translator. "
         "Ask your health provider if anything is unclear.",
         "notice shown near the title and spoken first while the translation is unreviewed",
+    ),
+    "translation_reviewed": (
+        "Translation reviewed by {reviewer}, {date}.",
+        "shown near the title once a reviewer has signed the translation off; keep "
+        "{reviewer} (the name, with the role in brackets) and {date} exactly as they are",
     ),
     "image": ("Image", "comes before the description of an image, e.g. 'Image: a tablet'"),
     "image_credits": ("Image credits", "heading of the list of who made each image"),
@@ -56,3 +65,16 @@ def english_labels() -> Labels:
         name: Segment(text, Role.LABEL, SourceLocation(_PATH, line_of(name)), SOURCE_LANG)
         for name, (text, _note) in TEXTS.items()
     })
+
+
+def review_notice(document: Document) -> Segment | None:
+    """"Translation reviewed by Ana García (medical translator), 6 December 2026." in the
+    label's language, when a current review signs the translation off."""
+    review, label = document.review, document.labels.translation_reviewed
+    if review is None:
+        return None
+    locale = babel_locale(label.lang)
+    who = review.who(wide=locale.language in ("zh", "ja"))
+    day = format_date(review.date, format="long", locale=locale)
+    text = label.text.replace("{reviewer}", who).replace("{date}", day)
+    return dataclasses.replace(label, text=text)

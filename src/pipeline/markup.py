@@ -64,6 +64,25 @@ def lang_attrs(segment: Segment, doc_lang: str, *, xml: bool = False) -> Markup:
     return attrs
 
 
+def fallback_label(segment: Segment, doc_lang: str, *, xml: bool = False) -> Markup:
+    """After a passage left in another language (an untranslated entry): that language's
+    name, in the reader's language and marked as such, e.g. " (inglés)" in a Spanish
+    handout, so that every reader sees the passage is not translated, not only a screen
+    reader switching voices. Nothing for a passage in the document's own language."""
+    if segment.lang == doc_lang:
+        return Markup("")
+    locale = babel_locale(doc_lang)
+    other = babel_locale(segment.lang)
+    name = locale.languages.get(str(other)) or locale.languages.get(other.language) \
+        or segment.lang
+    wide = locale.language in ("zh", "ja")  # full-width brackets, no space before
+    label = f"（{name}）" if wide else f"({name})"
+    attrs = lang_attrs(Segment(label, segment.role, segment.location, doc_lang),
+                       segment.lang, xml=xml)
+    return Markup('{}<span class="fallback"{}>{}</span>').format("" if wide else " ",
+                                                                  attrs, label)
+
+
 def long_date(value: dt.date | None, lang: str) -> str | None:
     """A date as the locale writes it in full (10 de noviembre de 2017)."""
     return format_date(value, format="long", locale=babel_locale(lang)) if value else None

@@ -120,6 +120,21 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """A named reviewer's sign-off on a translation, current for the text it shows."""
+
+    by: str
+    role: str | None
+    date: date
+
+    def who(self, *, wide: bool = False) -> str:
+        """"Ana García (medical translator)"; ``wide``: full-width brackets (Chinese)."""
+        if not self.role:
+            return self.by
+        return f"{self.by}（{self.role}）" if wide else f"{self.by} ({self.role})"
+
+
+@dataclass(frozen=True, slots=True)
 class Labels:
     """The words the outputs add around the article ("Image credits", "Page 1 of 9", ...).
 
@@ -131,6 +146,7 @@ class Labels:
     published: Segment
     updated: Segment
     not_reviewed: Segment
+    translation_reviewed: Segment
     image: Segment
     image_credits: Segment
     sources: Segment
@@ -145,6 +161,8 @@ class Document:
 
     ``lang`` is the BCP 47 tag of the language this version is *for*; a segment whose
     translation is missing keeps the source text and its own (source) ``lang``.
+    ``reviewed``: the source itself, or a translation with a current ``review``; the
+    outputs of any other say that the translation has not yet been checked.
     """
 
     slug: str
@@ -157,6 +175,7 @@ class Document:
     disclaimer: tuple[Segment, ...]
     labels: Labels
     reviewed: bool = True
+    review: Review | None = None
 
     def sections(self) -> tuple[Section, ...]:
         """The body split at each level-2 heading, the opening text (if any) first."""
@@ -182,7 +201,7 @@ class Part(enum.StrEnum):
     """The parts of a document that element ids name (see ``ref``)."""
 
     TITLE = "title"
-    NOTICE = "notice"  # "not yet reviewed"
+    NOTICE = "notice"  # "not yet reviewed", or who reviewed the translation
     BYLINE = "by"
     SECTION = "s"
     CREDITS = "credits"

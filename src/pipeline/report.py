@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.locales import english_name, native_name
 from pipeline.readability import GRADE_LIMIT, LABELS, Readability
+from pipeline.review import ReviewState
 from pipeline.translate import Coverage
 
 
@@ -17,24 +18,39 @@ class LanguageReport:
     slug: str
     lang: str
     coverage: Coverage
-    review_status: str  # "source" for the language the article is written in
+    review: ReviewState | None  # None: the source language, or no catalog yet
     labels: Coverage | None
     readability: Readability | None = None
+    fallback: int | None = 0  # texts shown in the source language (labels too); None: no catalog
+    catalog: bool = True  # False: the project has this language, this article has no catalog
+
+    @property
+    def review_status(self) -> str:
+        """"source", "no catalog", or the review's state: reviewed, stale, unreviewed."""
+        if self.review is None:
+            return "source" if self.catalog else "no catalog"
+        return self.review.state
 
     def as_json(self) -> dict[str, Any]:
         c = self.coverage
+        review = self.review.review if self.review else None
         return {
             "article": self.slug,
             "language": self.lang,
             "name_en": english_name(self.lang),
             "name_native": native_name(self.lang),
+            "catalog": self.catalog,
             "entries": {"total": c.entries, "translated": c.translated, "fuzzy": c.fuzzy,
                         "untranslated": c.untranslated},
             "words": {"translated": c.translated_words, "fuzzy": c.fuzzy_words,
                       "untranslated": c.untranslated_words},
             "percent": round(100 * c.ratio, 1),
             "disclaimer_translated": c.disclaimer_translated,
+            "fallback": self.fallback,
             "review_status": self.review_status,
+            "review": None if review is None else {
+                "by": review.by, "role": review.role, "date": review.date.isoformat(),
+                "changes": list(self.review.changes) if self.review else []},
             "labels_percent": round(100 * self.labels.ratio, 1) if self.labels else None,
             "readability": self.readability.as_json() if self.readability else None,
         }
@@ -47,7 +63,7 @@ def _width(text: str) -> int:
 
 
 _COLUMNS = ("article", "lang", "language", "translated", "fuzzy", "untransl.", "words",
-            "%", "disclaimer", "review", "labels %")
+            "%", "disclaimer", "fallback", "labels %", "review")
 
 
 def table(reports: list[LanguageReport]) -> str:
@@ -61,8 +77,9 @@ def table(reports: list[LanguageReport]) -> str:
             str(c.translated), str(c.fuzzy), str(c.untranslated),
             f"{c.translated_words}/{c.translated_words + c.fuzzy_words + c.untranslated_words}",
             f"{data['percent']:.1f}", "complete" if c.disclaimer_translated else "MISSING",
-            report.review_status,
+            "-" if report.fallback is None else str(report.fallback),
             "-" if data["labels_percent"] is None else f"{data['labels_percent']:.0f}",
+            report.review.describe() if report.review else report.review_status,
         ))
     return _layout(rows)
 

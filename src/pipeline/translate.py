@@ -15,7 +15,8 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog import Catalogs, read_catalog, review_status
+from pipeline import review
+from pipeline.catalog import Catalogs, read_catalog
 from pipeline.checks import catalog_problems, document_roles
 from pipeline.config import Config
 from pipeline.errors import PipelineError
@@ -126,8 +127,8 @@ def translate(document: Document, po: polib.POFile | None, labels_po: polib.POFi
                                          label_entries)
                        for field in dataclasses.fields(Labels)})
     translated = map_segments(document, apply) if po is not None else document
-    reviewed = po is None or review_status(po) == "reviewed"
-    return dataclasses.replace(translated, lang=tag, labels=labels, reviewed=reviewed)
+    # The source needs no review; a translation has one once signed off (``review.apply``).
+    return dataclasses.replace(translated, lang=tag, labels=labels, reviewed=po is None)
 
 
 def fallbacks(document: Document) -> list[Segment]:
@@ -150,6 +151,8 @@ def load_translation(config: Config, source: Document, lang: str) -> Document:
                             " (run 'pipeline check' to see which entries)",
                             catalogs.catalog(lang))
     document = translate(source, po, labels_po, lang=lang)
+    if po is not None:
+        document = review.apply(config.locales, source, document)
     if config.strict and (missing := fallbacks(document)):
         first = missing[0]
         raise PipelineError(f"{len(missing)} segments would fall back to the source text "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline import review
 from pipeline.catalog import (
     Catalogs,
     Key,
@@ -24,7 +25,6 @@ from pipeline.catalog import (
     project_languages,
     project_root,
     read_catalog,
-    review_status,
     write_catalog,
     write_template,
 )
@@ -43,6 +43,7 @@ from pipeline.resources import Resources
 from pipeline.source import parse_file
 from pipeline.translate import (
     coverage,
+    fallbacks,
     find_entry,
     index,
     labels_coverage,
@@ -206,25 +207,24 @@ def _first_words(text: str, count: int = 6) -> str:
 
 
 def report(config: Config) -> list[LanguageReport]:
-    """Coverage and readability per article and language (the source's first): printed
-    as tables and written as JSON."""
+    """Coverage, fallback, review and readability per article and language (the source's
+    first; a language of the project without this article's catalog has a row saying
+    so): printed as tables and written as JSON."""
     reports = []
+    languages = project_languages(config.locales)
     for document in documents(config):
         catalogs = Catalogs(config.locales, document.slug)
         source = to_gettext(document.lang)
         reports.append(LanguageReport(document.slug, source, source_coverage(document),
-                                      "source", None, measure(document, config.cache)))
-        for lang in catalogs.languages():
+                                      None, None, measure(document, config.cache)))
+        for lang in languages:
             if lang == source:
                 continue
-            po = read_catalog(catalogs.catalog(lang))
-            labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
-            labels_po = read_catalog(labels_path) if labels_path.exists() else None
-            translated = translate(document, po, labels_po, lang=lang)
-            reports.append(LanguageReport(
-                document.slug, lang, coverage(document, po), review_status(po),
-                labels_coverage(document.labels, labels_po) if labels_po else None,
-                measure(translated, config.cache)))
+            if not catalogs.catalog(lang).is_file():
+                reports.append(LanguageReport(document.slug, lang, coverage(document, None),
+                                              None, None, fallback=None, catalog=False))
+                continue
+            reports.append(_language_report(config, document, lang))
     print(table(reports))
     print()
     print(readability_table(reports))
@@ -237,3 +237,18 @@ def report(config: Config) -> list[LanguageReport]:
                                   indent=2).encode("utf-8") + b"\n")
     print(f"written: {path}", file=sys.stderr)
     return reports
+
+
+def _language_report(config: Config, document: Document, lang: str) -> LanguageReport:
+    """One translation's figures, as the outputs would show it now."""
+    catalogs = Catalogs(config.locales, document.slug)
+    po = read_catalog(catalogs.catalog(lang))
+    labels_path = catalogs.catalog(lang, LABELS_DOMAIN)
+    labels_po = read_catalog(labels_path) if labels_path.exists() else None
+    translated = translate(document, po, labels_po, lang=lang)
+    state = review.state_of(review.path_for(config.locales, lang, document.slug),
+                            document.slug, document, translated)
+    fallback = len({(s.role, s.text) for s in fallbacks(translated)})
+    return LanguageReport(document.slug, lang, coverage(document, po), state,
+                          labels_coverage(document.labels, labels_po) if labels_po else None,
+                          measure(translated, config.cache), fallback)

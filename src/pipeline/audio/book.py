@@ -50,8 +50,16 @@ def tags_for(document: Document) -> Tags:
         disclaimer="\n\n".join(speakable(p.text) for p in document.disclaimer),
         credits=credits,
         published=meta.published,
-        review_status="reviewed" if document.reviewed else "unreviewed",
+        review_status=_review_status(document),
     )
+
+
+def _review_status(document: Document) -> str:
+    """"unreviewed", "reviewed", or who reviewed the translation and when."""
+    review = document.review
+    if review is None:
+        return "reviewed" if document.reviewed else "unreviewed"
+    return f"reviewed by {review.who()}, {review.date.isoformat()}"
 
 
 def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from pipeline.audio.timeline import path_for
 from pipeline.builders import Builder, Job, register
 from pipeline.config import Config
 from pipeline.output import exclusive
@@ -24,6 +25,10 @@ class AudioBuilder(Builder):
         lexicons = {config.locales / code / "lexicon.tsv" for code in (lang, "en")}
         chosen = [config.settings] if config.settings else []
         return sorted(path for path in lexicons if path.is_file()) + chosen
+
+    def products(self, target: Path) -> tuple[Path, ...]:
+        """The book, its timeline and its folder of tracks (with the playlist)."""
+        return (target, path_for(target), target.with_suffix(""))
 
     def build(self, job: Job) -> str:
         from pipeline.audio.book import narrate_book

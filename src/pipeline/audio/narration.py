@@ -18,6 +18,7 @@ from babel.dates import format_date
 from markdown_it import MarkdownIt
 
 from pipeline.audio.lexicon import Lexicon
+from pipeline.labels import review_notice
 from pipeline.locales import babel_locale, to_gettext
 from pipeline.model import Document, Figure, Heading, ListBlock, Paragraph, Part, Segment, ref
 
@@ -180,8 +181,9 @@ class _Builder:
     def chapters(self) -> Iterator[Chapter]:
         doc = self.doc
         opening = self.say([doc.meta.title], "title", ref(Part.TITLE))
-        if not doc.reviewed:
-            opening += self.say([doc.labels.not_reviewed], "paragraph", ref(Part.NOTICE))
+        notice = doc.labels.not_reviewed if not doc.reviewed else review_notice(doc)
+        if notice is not None:
+            opening += self.say([notice], "paragraph", ref(Part.NOTICE))
         opening += self.byline()
         sections = list(enumerate(doc.sections(), 1))
         if sections and sections[0][1].heading is None:

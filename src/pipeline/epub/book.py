@@ -197,8 +197,10 @@ def _summary(document: Document, *, images: bool) -> str:
     """The accessibility summary (in English: it is not translated yet)."""
     pictures = ("Images have text descriptions." if images else
                 "The images are not included; each is described in text instead.")
-    review = ("" if document.reviewed else
-              " The translation has not yet been checked by a medical translator.")
+    review = (" The translation has not yet been checked by a medical translator."
+              if not document.reviewed else
+              f" The translation was reviewed by {document.review.who()} on "
+              f"{document.review.date.isoformat()}." if document.review else "")
     return ("Reflowable text with headings and a table of contents, in reading order. "
             "Every part is narrated, and the text is synchronised with the narration "
             f"(read-along). {pictures} The disclaimer and image credits are included."

@@ -13,11 +13,13 @@ import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from markupsafe import Markup
 
+from pipeline.labels import review_notice
 from pipeline.locales import to_gettext
 from pipeline.markup import (
     colon,
     direction,
     environment,
+    fallback_label,
     inline,
     lang_attrs,
     long_date,
@@ -79,12 +81,14 @@ def context(document: Document, image_src: ImageSource, *, xml: bool) -> dict[st
         "dir": direction(lang),
         "title": plain(meta.title.text),
         "byline": [(name, value) for name, value in byline if value],
+        "review": review_notice(document),
         "sections": document.sections(),
         "part": Part,
         "ref": ref,
         "at": lambda path: ref(Part.SECTION, *path),  # (section, block, item, ...)
         "kind": lambda block: type(block).__name__,
-        "inline": inline,
+        "content": lambda segment: inline(segment.text) + fallback_label(
+            segment, document.lang, xml=xml),
         "attrs": lambda segment: lang_attrs(segment, document.lang, xml=xml),
         "image_src": image_src,
         "colon": colon(lang),

@@ -15,8 +15,17 @@ from babel.core import get_global
 from markupsafe import Markup, escape
 
 from pipeline import markup
+from pipeline.labels import review_notice
 from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
-from pipeline.markup import colon, inline, lang_attrs, long_date, plain, short_url
+from pipeline.markup import (
+    colon,
+    fallback_label,
+    inline,
+    lang_attrs,
+    long_date,
+    plain,
+    short_url,
+)
 from pipeline.model import Document, Figure, Segment
 from pipeline.resources import Resources
 
@@ -95,6 +104,11 @@ class View:
         return long_date(self.doc.meta.updated, self.lang)
 
     @property
+    def review(self) -> Segment | None:
+        """Who reviewed this translation, when a current review signs it off."""
+        return review_notice(self.doc)
+
+    @property
     def colon(self) -> str:
         """What follows a label such as "Written by": a full-width colon in Chinese."""
         return colon(self.lang)
@@ -107,6 +121,10 @@ class View:
     def attrs(self, segment: Segment) -> Markup:
         """``lang`` (and ``dir``) for a segment in another language than this version's."""
         return lang_attrs(segment, self.doc.lang)
+
+    def content(self, segment: Segment) -> Markup:
+        """A passage of the article as HTML, labelled when it is left in another language."""
+        return _inline(segment) + fallback_label(segment, self.doc.lang)
 
     def image_exists(self, figure: Figure) -> bool:
         return self.resources.image(figure) is not None
@@ -121,8 +139,7 @@ class View:
 def environment() -> jinja2.Environment:
     """The print templates, with the helpers every one of them uses."""
     templates = markup.environment(TEMPLATES)
-    templates.globals.update(kind=lambda block: type(block).__name__, inline=_inline,
-                             short_url=short_url)
+    templates.globals.update(kind=lambda block: type(block).__name__, short_url=short_url)
     return templates
 
 
