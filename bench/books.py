@@ -18,14 +18,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.audio import encoder, voices
 from pipeline.audio.book import narrate_book
-from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.narration import Script, Utterance, narrate
+from pipeline.audio.encoding import encoder
+from pipeline.audio.script.lexicon import read_lexicon
+from pipeline.audio.script.narration import Script, Utterance, narrate
+from pipeline.audio.speech import voices
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config, VoiceChoice
 from pipeline.locales import to_gettext
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "source" / "baclofen.md"

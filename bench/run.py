@@ -41,14 +41,14 @@ from typing import Any
 import books
 import intelligibility
 
-from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.loudness import measure
-from pipeline.audio.narration import narrate
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.audio.script.lexicon import read_lexicon
+from pipeline.audio.script.narration import narrate
+from pipeline.audio.signal.loudness import measure
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config, VoiceChoice
 from pipeline.locales import to_gettext
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")

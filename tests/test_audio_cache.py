@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from conftest import Result
-from pipeline.audio.cache import MAGIC, SegmentCache, cache_key
-from pipeline.audio.engines import Audio
-from pipeline.audio.espeak import RATE_WPM, EspeakEngine
-from pipeline.audio.store import Store
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.audio.caches.speech import MAGIC, SegmentCache, cache_key
+from pipeline.audio.caches.store import Store
+from pipeline.audio.speech.engines import Audio
+from pipeline.audio.speech.espeak import RATE_WPM, EspeakEngine
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 Cli = Callable[..., Result]
 TALLY = re.compile(r"audio: es small -> \S+: .*; (\d+) utterances synthesised, (\d+) reused "

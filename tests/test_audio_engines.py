@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from gtts.tts import gTTSError
 
-from pipeline.audio import espeak, voices
-from pipeline.audio.engines import REGISTRY, Audio
-from pipeline.audio.espeak import EspeakEngine
-from pipeline.audio.gtts import BACKOFF, RETRIES, with_retries
-from pipeline.audio.piper import ENGLISH_VOICE
+from pipeline.audio.speech import espeak, voices
+from pipeline.audio.speech.engines import REGISTRY, Audio
+from pipeline.audio.speech.espeak import EspeakEngine
+from pipeline.audio.speech.gtts import BACKOFF, RETRIES, with_retries
+from pipeline.audio.speech.piper import ENGLISH_VOICE
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
 
@@ -86,7 +86,7 @@ def test_espeak_voices_differ_by_language() -> None:
 ESPEAK_SAMPLES = """
 import hashlib, sys
 from pathlib import Path
-from pipeline.audio import espeak, voices
+from pipeline.audio.speech import espeak, voices
 from pipeline.config import VoiceChoice
 espeak.BUFFER_MS = int(sys.argv[1])
 engine = voices.load(VoiceChoice("espeak"), sys.argv[2], Path("voices"))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mutagen.id3 import CHAP, COMM, CTOC, ID3, TIT2, TPE1, CTOCFlags
 
-from pipeline.audio.id3order import order_chapters
+from pipeline.audio.encoding.id3order import order_chapters
 
 # Early chapters get long titles, so mutagen (smallest frame first) writes them last.
 # Each stays under 127 bytes: ffmpeg 5.1 reads a CHAP's sub-frame size as a plain integer,

@@ -18,19 +18,19 @@ import pytest
 from kokoro_onnx.chunker import split_phonemes
 
 from conftest import ROOT
-from pipeline.audio import chinese, kokoro, kokoro_files, voices
 from pipeline.audio.book import caches, narrate_book
-from pipeline.audio.cache import cache_key
-from pipeline.audio.cores import threads
-from pipeline.audio.engines import Audio
-from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.narration import Chapter, Script, Utterance, narrate
+from pipeline.audio.caches.speech import cache_key
+from pipeline.audio.script.lexicon import read_lexicon
+from pipeline.audio.script.narration import Chapter, Script, Utterance, narrate
+from pipeline.audio.speech import chinese, kokoro, kokoro_files, voices
+from pipeline.audio.speech.cores import threads
+from pipeline.audio.speech.engines import Audio
 from pipeline.audio.synthesis import speak
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config, VoiceChoice
 from pipeline.errors import PipelineError
 from pipeline.locales import to_gettext
-from pipeline.source import parse, parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse, parse_file
 
 # (voice, text): one short sentence each, with a number and a unit as in the handout.
 SENTENCES = {
@@ -169,10 +169,10 @@ disclaimer: |
 CHINESE_BOOK_RUN = """
 import json, sys
 from pathlib import Path
-from pipeline.audio import kokoro
+from pipeline.audio.speech import kokoro
 from pipeline.audio.book import narrate_book
 from pipeline.config import Config
-from pipeline.source import parse
+from pipeline.source.parse import parse
 folder = Path(sys.argv[2])
 book = narrate_book(parse(sys.argv[1], path="zh.md", slug="zh"), Config(cache=folder / "cache"),
                     target=folder / "zh.mp3", tracks=folder / "zh")
@@ -263,9 +263,9 @@ def test_threads_share_the_cores_among_make_jobs(flags: str, cores: int, expecte
 SPEAK = """
 import hashlib, sys
 from pathlib import Path
-from pipeline.audio import kokoro
-from pipeline.audio.cores import threads
-from pipeline.audio.engines import VoiceRequest
+from pipeline.audio.speech import kokoro
+from pipeline.audio.speech.cores import threads
+from pipeline.audio.speech.engines import VoiceRequest
 engine = kokoro.load_kokoro(VoiceRequest("es", None, Path("voices")))
 print(threads(), hashlib.sha256(engine.synthesize(sys.argv[1]).pcm).hexdigest())
 """
@@ -287,8 +287,8 @@ def test_same_speech_with_one_thread_or_two() -> None:
 MEMORY = """
 import resource, sys
 from pathlib import Path
-from pipeline.audio import kokoro
-from pipeline.audio.engines import VoiceRequest
+from pipeline.audio.speech import kokoro
+from pipeline.audio.speech.engines import VoiceRequest
 def resident():
     return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 // 2**20
 engine = kokoro.load_kokoro(VoiceRequest("es", None, Path("voices")))

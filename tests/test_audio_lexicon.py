@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline.audio.lexicon import Lexicon, read_lexicon
+from pipeline.audio.script.lexicon import Lexicon, read_lexicon
 from pipeline.errors import PipelineError
 
 SHIPPED = sorted(ROOT.glob("locales/*/lexicon.tsv"))

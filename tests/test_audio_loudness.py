@@ -11,15 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.audio import encoded, encoder, ffmpeg, peaks, prepared, voices
-from pipeline.audio.dsp import BIN, RATE, Floats, Prepared
-from pipeline.audio.encoded import Encoded, encode_utterance
-from pipeline.audio.engines import Audio
-from pipeline.audio.loudness import CODEC_LOSS, decibels, integrated, level, measure
-from pipeline.audio.mp3 import layout
-from pipeline.audio.narration import Chapter, Script, Utterance
-from pipeline.audio.peaks import limit, true_peak
-from pipeline.audio.prepared import prepare
+from pipeline.audio.caches import encoded, prepared
+from pipeline.audio.caches.encoded import Encoded, encode_utterance
+from pipeline.audio.caches.prepared import prepare
+from pipeline.audio.encoding import encoder
+from pipeline.audio.encoding.mp3 import layout
+from pipeline.audio.script.narration import Chapter, Script, Utterance
+from pipeline.audio.signal import peaks
+from pipeline.audio.signal.dsp import BIN, RATE, Floats, Prepared
+from pipeline.audio.signal.loudness import CODEC_LOSS, decibels, integrated, level, measure
+from pipeline.audio.signal.peaks import limit, true_peak
+from pipeline.audio.speech import ffmpeg, voices
+from pipeline.audio.speech.engines import Audio
 from pipeline.config import VoiceChoice
 
 TEXTS = ("Baclofen relaxes the muscles that spasticity makes stiff.",

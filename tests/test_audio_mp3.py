@@ -17,17 +17,17 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from conftest import FIXTURES
-from pipeline.audio import encoder, tags
-from pipeline.audio.dsp import RATE
-from pipeline.audio.lexicon import Lexicon
-from pipeline.audio.narration import narrate
+from pipeline.audio.encoding import encoder, tags
+from pipeline.audio.script.lexicon import Lexicon
+from pipeline.audio.script.narration import narrate
+from pipeline.audio.signal.dsp import RATE
 from pipeline.audio.timeline import path_for as timeline_path
 from pipeline.audio.timeline import read_timeline
+from pipeline.catalogs.translate import load_translation
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.errors import PipelineError
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 DISCLAIMER = {
     "en": "This is not medical advice.\n\nAsk your doctor before you change a dose.",

@@ -1,4 +1,4 @@
-"""The narration script: what the listener hears, in order (pipeline.audio.narration)."""
+"""The narration script: what the listener hears, in order (pipeline.audio.script.narration)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_LANGS, ROOT, shipped_strings
-from pipeline.audio.lexicon import Lexicon, read_lexicon
-from pipeline.audio.narration import PAUSE, Script, Utterance, narrate, rendered, speakable
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.audio.script.lexicon import Lexicon, read_lexicon
+from pipeline.audio.script.narration import PAUSE, Script, Utterance, narrate, rendered, speakable
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config
 from pipeline.locales import to_gettext
 from pipeline.model import Document
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 REAL = Config(source=ROOT / "source", locales=ROOT / "locales")
 BACLOFEN = ROOT / "source" / "baclofen.md"
@@ -235,7 +235,7 @@ def test_untranslated_pieces_switch_voice_cleanly(project: Path) -> None:
 
 def test_a_nested_list_keeps_the_item_pause_inside_its_parent() -> None:
     """Only the end of the whole list gets the paragraph pause, not the end of a sublist."""
-    from pipeline.source import parse
+    from pipeline.source.parse import parse
 
     article = ("---\ntitle: T\nlang: en\ndisclaimer: D.\n---\n\n## S\n\n"
                "- One\n  - One point one\n- Two\n\nAfter.\n")
@@ -260,7 +260,7 @@ def test_each_utterance_names_the_element_it_reads(project: Path) -> None:
 
 def _one(text: str, lang: str, pause: str = "paragraph") -> list[tuple[str, str, int]]:
     """``text`` as one utterance in ``lang``, through the Latin-in-English split."""
-    from pipeline.audio.narration import Chapter, latin_in_english
+    from pipeline.audio.script.narration import Chapter, latin_in_english
 
     script = Script(lang, "t", (Chapter("t", (Utterance(text, lang, PAUSE[pause], "s-1-2"),)),))
     parts = list(latin_in_english(script).utterances())

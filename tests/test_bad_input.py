@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, Result, run_cli
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 SMALL_PO = Path("locales/es/LC_MESSAGES/small.po")
 SMALL_MD = Path("source/small.md")

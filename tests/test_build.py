@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import builders
+from pipeline.build import registry
 
 
 def test_every_builder_names_itself_and_is_found_by_name() -> None:
-    for name in builders.names():
-        builder = builders.load(name)
+    for name in registry.names():
+        builder = registry.load(name)
         assert builder.name == name
         assert builder.suffix.startswith(".")
-        assert all(need in builders.names() for need in builder.needs)
+        assert all(need in registry.names() for need in builder.needs)
 
 
 def test_an_unknown_format_is_a_usage_error(project: Path, cli,  # type: ignore[no-untyped-def]
@@ -34,8 +34,8 @@ def test_units_list_each_file_with_what_it_reads(project: Path, cli) -> None:  #
     assert result.code == 0, result.err
     units = json.loads(result.out)
     assert {(u["lang"], u["format"]) for u in units} == {
-        (lang, name) for lang in ("en", "es") for name in builders.names()
-        if not (lang == "en" and builders.load(name).translations_only)}
+        (lang, name) for lang in ("en", "es") for name in registry.names()
+        if not (lang == "en" and registry.load(name).translations_only)}
     spanish_pdf = next(u for u in units if u["lang"] == "es" and u["format"] == "pdf")
     assert spanish_pdf["target"] == "output/es/small.pdf"
     assert "source/small.md" in spanish_pdf["inputs"]
@@ -73,7 +73,7 @@ def test_make_plans_from_the_unit_list(project: Path, cli, goal: str) -> None:  
     planned = _make("-n", goal, *folders)
     assert planned.returncode == 0, planned.stderr
     commands = [line for line in planned.stdout.splitlines() if " build --format " in line]
-    wanted = {"pdf"} if goal == "pdf" else set(builders.names())
+    wanted = {"pdf"} if goal == "pdf" else set(registry.names())
     assert {line.split(" --format ")[1].split()[0] for line in commands} == wanted
     assert not any("--lang de" in line for line in commands)
     assert any("--lang es small" in line for line in commands)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from pipeline.catalog import read_catalog
+from pipeline.catalogs.catalog import read_catalog
 from pipeline.errors import PipelineError
 
 GOLDEN = sorted((FIXTURES / "golden").glob("*.md"))

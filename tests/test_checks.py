@@ -10,8 +10,8 @@ import polib
 import pytest
 
 from conftest import ROOT, SHIPPED_CATALOGS, shipped_strings
-from pipeline.catalog import read_catalog, write_catalog
-from pipeline.checks import (
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.checks import (
     catalog_problems,
     check_capitals,
     check_disclaimer,

@@ -12,8 +12,8 @@ import polib
 import pytest
 
 from conftest import ROOT
-from pipeline.catalog import read_catalog, write_catalog
-from pipeline.checks import (
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.checks import (
     check_length,
     check_sentences,
     length_floor,

@@ -18,11 +18,11 @@ import pytest
 
 from conftest import EPOCH, READING_LANGS, run_cli
 from pipeline.audio.timeline import read_timeline
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config
 from pipeline.epub.book import ACTIVE_CLASS
 from pipeline.markup import plain
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 from validators import ace, ace_violations, decoded_samples, epubcheck
 
 SLUG = "baclofen"

@@ -15,7 +15,7 @@ import pytest
 import pdftags
 from conftest import Result
 from pdftext import pdftotext
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 from pipeline.markup import fallback_label
 from pipeline.model import Role, Segment, SourceLocation
 

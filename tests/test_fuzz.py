@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from pipeline.catalog import read_catalog
+from pipeline.catalogs.catalog import read_catalog
 from pipeline.errors import PipelineError
-from pipeline.source import parse
+from pipeline.source.parse import parse
 
 VALID_ARTICLE = (FIXTURES / "small.md").read_text(encoding="utf-8")
 VALID_CATALOG = (FIXTURES / "locales/es/LC_MESSAGES/small.po").read_text(encoding="utf-8")

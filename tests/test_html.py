@@ -15,16 +15,16 @@ from PIL import Image
 from playwright.sync_api import Browser
 
 from conftest import READING_LANGS
-from pipeline.audio.lexicon import Lexicon
-from pipeline.audio.narration import narrate
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.audio.script.lexicon import Lexicon
+from pipeline.audio.script.narration import narrate
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.html.render import render_page
 from pipeline.markup import plain
 from pipeline.model import Document, Role, map_segments
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 from validators import axe, chromium, vnu
 
 SLUG = "baclofen"

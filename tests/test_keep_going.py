@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, Result
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 Cli = Callable[..., Result]
 FORMATS = ("--format", "audio", "--format", "pdf", "--format", "html", "--format", "epub")

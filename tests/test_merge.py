@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from pipeline.catalog import read_catalog
-from pipeline.merge import FUZZY, changed, merge
+from pipeline.catalogs.catalog import read_catalog
+from pipeline.catalogs.merge import FUZZY, changed, merge
 
 
 def _po(*entries: tuple[str, str], obsolete: tuple[tuple[str, str], ...] = ()) -> polib.POFile:

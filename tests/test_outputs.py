@@ -15,7 +15,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from conftest import REAL_LANGS, ROOT
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 GOALS = ("pdf", "audio", "html", "epub", "vtt")
 ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"

@@ -29,12 +29,12 @@ import pdftags
 import pdftext
 from conftest import REAL_LANGS, ROOT, Result
 from pdftext import Char
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.translate import load_translation
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.print.html import Page, PrintOptions, paper_for, render
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 SLUG = "baclofen"
 # Written out rather than computed with pipeline.locales, so a wrong conversion shows.

@@ -21,11 +21,11 @@ import pdftags
 import pdftext
 from conftest import REAL_LANGS, ROOT
 from pdftext import Char
+from pipeline.catalogs.translate import load_translation
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.print.bilingual import rows
-from pipeline.source import parse_file
-from pipeline.translate import load_translation
+from pipeline.source.parse import parse_file
 
 SLUG = "baclofen"
 TRANSLATIONS = tuple(lang for lang in REAL_LANGS if lang != "en")

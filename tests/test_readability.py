@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from pipeline.readability import measure, measure_text, prose, split_sentences
-from pipeline.source import parse_file
-from pipeline.translate import translate
+from pipeline.catalogs.translate import translate
+from pipeline.source.parse import parse_file
+from pipeline.translators.readability import measure, measure_text, prose, split_sentences
 
 
 def _figures(text: str, lang: str, cache: Path) -> dict[str, float | str]:
@@ -134,7 +134,7 @@ def refuse(*args, **kwargs):
     raise AssertionError("no network at run time")
 
 socket.socket.connect = socket.getaddrinfo = nltk.download = refuse
-from pipeline.readability import measure_text
+from pipeline.translators.readability import measure_text
 text = "The fire is out.\\nCall us any hour."
 figures = dict(measure_text(text, "en", Path(sys.argv[1])).figures)
 print(json.dumps({"fk": figures["flesch_kincaid_grade"],

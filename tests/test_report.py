@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 
 def test_report_figures_for_a_fixture(project: Path, cli) -> None:  # type: ignore[no-untyped-def]

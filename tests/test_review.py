@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, Result
 from pdftext import pdftotext
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 
 Cli = Callable[..., Result]
 SIGN_OFF = ("review", "small", "--lang", "es", "--by", "Ana García", "--role",

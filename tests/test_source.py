@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SEED, SHARED_SEED
 from pipeline.errors import PipelineError
 from pipeline.model import Figure, Heading, ListBlock, Paragraph, Role, iter_segments
-from pipeline.source import parse, parse_file
+from pipeline.source.parse import parse, parse_file
 
 FRONT = """---
 title: T

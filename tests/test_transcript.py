@@ -14,13 +14,13 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import READING_LANGS, ROOT
-from pipeline.audio.lexicon import read_lexicon
-from pipeline.audio.narration import speakable
+from pipeline.audio.script.lexicon import read_lexicon
+from pipeline.audio.script.narration import speakable
 from pipeline.audio.timeline import Span, Spoken, Timeline, read_timeline
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config
-from pipeline.source import parse_file
+from pipeline.source.parse import parse_file
 from pipeline.transcript.webvtt import webvtt
-from pipeline.translate import load_translation
 from validators import chromium, decoded_samples
 
 SLUG = "baclofen"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
+from pipeline.catalogs.translate import coverage, fallbacks, load_translation
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.model import iter_segments
-from pipeline.source import parse_file
-from pipeline.translate import coverage, fallbacks, load_translation
+from pipeline.source.parse import parse_file
 
 
 def _config(project: Path, **options: object) -> Config:

@@ -22,12 +22,12 @@ import pikepdf
 import pytest
 
 from conftest import ROOT, run_cli
-from pipeline.catalog import read_catalog, write_catalog
+from pipeline.catalogs.catalog import read_catalog, write_catalog
 from pipeline.errors import PipelineError
 from pipeline.html.render import render_page
 from pipeline.print.html import PrintOptions, render
 from pipeline.print.pdf import write_pdf
-from pipeline.source import parse_file
+from pipeline.source.parse import parse_file
 
 AUDIT = Path(__file__).with_name("audit_build.py")
 SMALL_PO = Path("locales/es/LC_MESSAGES/small.po")

@@ -13,7 +13,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from pipeline.audio.kokoro_files import (
+from pipeline.audio.speech.kokoro_files import (
     VOICE_SHA256,
     VOICES_FILE,
     VOICES_PACKAGE,

@@ -9,17 +9,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline import builders, release, review, workflow
-from pipeline.build import build, make_rules, statuses, units, units_json
-from pipeline.catalog import creation_date
+from pipeline.build import registry, release
+from pipeline.build.run import build, statuses
+from pipeline.build.status import Failure, summary
+from pipeline.build.status import table as status_table
+from pipeline.build.units import make_rules, units, units_json
+from pipeline.catalogs import review
+from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config, load_settings, make_config
 from pipeline.errors import PipelineError
 from pipeline.locales import check_locale, to_gettext
 from pipeline.model import Review, iter_segments, to_json
-from pipeline.source import parse_file
-from pipeline.status import Failure, summary
-from pipeline.status import table as status_table
-from pipeline.translate import load_translation
+from pipeline.output import creation_date
+from pipeline.source.parse import parse_file
+from pipeline.translators import commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -47,20 +50,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Write locales/<slug>.pot for each article and locales/pipeline.pot for the labels."""
-    workflow.extract(_config(args))
+    commands.extract(_config(args))
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start the catalogs of a new language from the source (no template is written)."""
-    workflow.init(_config(args), check_locale(args.lang))
+    commands.init(_config(args), check_locale(args.lang))
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
     """Merge the current source into every catalog; no translation is ever lost. A new
     article gets its catalogs in every language the project has."""
-    workflow.update(_config(args))
+    commands.update(_config(args))
     return 0
 
 
@@ -68,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """msgfmt --check plus markup, number, disclaimer, credit and source checks on the
     catalogs (of the articles and languages named, or all); a catalog not ready to build
     also lists its untranslated and fuzzy entries."""
-    checked, problems = workflow.check(_config(args), args.slugs, args.lang)
+    checked, problems = commands.check(_config(args), args.slugs, args.lang)
     for problem in problems:
         print(problem)
     print(f"{checked} catalog{'' if checked == 1 else 's'} checked, {len(problems)} "
@@ -78,19 +81,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Per language: translated, fuzzy and untranslated entries and words; review status."""
-    workflow.report(_config(args))
+    commands.report(_config(args))
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build outputs: every format of each article in each language, or those named."""
-    formats = args.format or list(builders.names())
+    formats = args.format or list(registry.names())
     return _summarise(build(_config(args), args.slugs, args.lang, formats))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Each output as built, stale, missing, refused or failed, and why."""
-    config, formats = _config(args), list(builders.names())
+    config, formats = _config(args), list(registry.names())
     if args.sweep:
         return _summarise(build(config, args.slugs, args.lang, formats, sweep_only=True))
     print(status_table(statuses(config, args.slugs, args.lang, formats), formats))
@@ -101,7 +104,7 @@ def _summarise(failed: Sequence[Failure]) -> int:
     """After a build: what could not be built and why (exit 1), or nothing (exit 0). A
     lone failure with nothing set aside has said everything in its error line."""
     if len(failed) > 1 or any(f.moved for f in failed):
-        order = builders.names()
+        order = registry.names()
         failed = sorted(failed, key=lambda f: (f.slug, f.lang, order.index(f.format)
                                                if f.format in order else -1))
         print("\n".join(summary(failed)), file=sys.stderr)
@@ -137,7 +140,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_units(args: argparse.Namespace) -> int:
     """List what a build makes, one file per article, language and format, with its inputs."""
-    formats = args.format or list(builders.names())
+    formats = args.format or list(registry.names())
     found = units(_config(args), args.slugs, args.lang, formats)
     if args.make:
         sys.stdout.write(make_rules(found, formats))
@@ -191,12 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "untranslated and fuzzy entry is listed")
     command("report", cmd_report)
     build = command("build", cmd_build, slugs=True)
-    build.add_argument("--format", action="append", metavar="NAME", choices=builders.names(),
-                       help=f"format to build (repeatable): {', '.join(builders.names())} "
+    build.add_argument("--format", action="append", metavar="NAME", choices=registry.names(),
+                       help=f"format to build (repeatable): {', '.join(registry.names())} "
                             "(default: all)")
     # Shortcuts for one format, e.g. `pipeline pdf` = `pipeline build --format pdf`.
     shortcuts = []
-    for name in builders.names():
+    for name in registry.names():
         shortcuts.append(command(name, cmd_build, slugs=True,
                                  about=f"Build only the {name} of each article in each "
                                        "language (build --format " + name + ")."))
@@ -217,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "could not rebuild, then say what failed and why (exit 1)")
     listing = command("units", cmd_units, slugs=True)
     listing.add_argument("--format", action="append", metavar="NAME",
-                         choices=builders.names(),
+                         choices=registry.names(),
                          help="only these formats (repeatable; default: all)")
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--make", action="store_true", help="print them as Make rules")

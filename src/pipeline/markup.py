@@ -7,18 +7,22 @@ every change of language; dates and the label colon follow the locale.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from pipeline.locales import babel_locale, is_rtl
-from pipeline.model import Segment
+from pipeline.model import Document, Segment
+
+if TYPE_CHECKING:
+    import jinja2
 
 # Translations are untrusted: raw HTML is shown as text, never interpreted, and an image
 # written inside a sentence stays text, so no catalog can make an output fetch a file.
@@ -28,6 +32,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).disable(
 
 def environment(*folders: Path) -> jinja2.Environment:
     """A Jinja2 environment over ``folders`` that escapes everything and fails on typos."""
+    import jinja2  # here: the audio stage uses this module's text helpers, not templates
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
@@ -96,3 +102,16 @@ def colon(lang: str) -> str:
 def short_url(url: str) -> str:
     """An address as a reader would type it: no scheme, no ``www.``."""
     return re.sub(r"^https?://(www\.)?", "", url)
+
+
+def review_notice(document: Document) -> Segment | None:
+    """"Translation reviewed by Ana García (medical translator), 6 December 2026." in the
+    label's language, when a current review signs the translation off."""
+    review, label = document.review, document.labels.translation_reviewed
+    if review is None:
+        return None
+    locale = babel_locale(label.lang)
+    who = review.who(wide=locale.language in ("zh", "ja"))
+    day = format_date(review.date, format="long", locale=locale)
+    text = label.text.replace("{reviewer}", who).replace("{date}", day)
+    return dataclasses.replace(label, text=text)

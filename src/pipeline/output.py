@@ -8,6 +8,7 @@ it was and no partial file behind.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -19,6 +20,18 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 TEMP_PREFIX = ".tmp-"
+
+
+def creation_date() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set, so builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except ValueError:
+            raise PipelineError(f"SOURCE_DATE_EPOCH must be whole seconds, not '{epoch}'")\
+                from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @contextlib.contextmanager

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.audio import voices
-from pipeline.audio.cache import SegmentCache
-from pipeline.audio.dsp import RATE
-from pipeline.audio.encoded import EncodedCache
-from pipeline.audio.engines import Engine
-from pipeline.audio.lexicon import Lexicon, read_lexicon
-from pipeline.audio.mp3 import write_book
-from pipeline.audio.narration import Script, narrate, speakable
-from pipeline.audio.prepared import PreparedCache
-from pipeline.audio.store import Store
+from pipeline.audio.caches.encoded import EncodedCache
+from pipeline.audio.caches.prepared import PreparedCache
+from pipeline.audio.caches.speech import SegmentCache
+from pipeline.audio.caches.store import Store
+from pipeline.audio.encoding.mp3 import write_book
+from pipeline.audio.encoding.tags import Tags
+from pipeline.audio.script.lexicon import Lexicon, read_lexicon
+from pipeline.audio.script.narration import Script, narrate, speakable
+from pipeline.audio.signal.dsp import RATE
+from pipeline.audio.speech import voices
+from pipeline.audio.speech.engines import Engine
 from pipeline.audio.synthesis import Caches, Tally, speak
-from pipeline.audio.tags import Tags
 from pipeline.config import Config
 from pipeline.locales import to_gettext
 from pipeline.model import Document

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pipeline.audio.timeline import path_for
-from pipeline.builders import Builder, Job, register
+from pipeline.build.registry import Builder, Job, register
 from pipeline.config import Config
 from pipeline.output import exclusive
 

@@ -21,13 +21,19 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
-from pipeline.audio.cache import SegmentCache, cache_key
-from pipeline.audio.cores import no_blas_threads, threads
-from pipeline.audio.dsp import BIN, RATE, Prepared
-from pipeline.audio.encoded import LEAD_IN_MS, Encoded, EncodedCache, encode_utterance, encoded_key
-from pipeline.audio.engines import Audio, Engine, Expecting
-from pipeline.audio.narration import Script, Utterance
-from pipeline.audio.prepared import PreparedCache, prepare, prepared_key
+from pipeline.audio.caches.encoded import (
+    LEAD_IN_MS,
+    Encoded,
+    EncodedCache,
+    encode_utterance,
+    encoded_key,
+)
+from pipeline.audio.caches.prepared import PreparedCache, prepare, prepared_key
+from pipeline.audio.caches.speech import SegmentCache, cache_key
+from pipeline.audio.script.narration import Script, Utterance
+from pipeline.audio.signal.dsp import BIN, RATE, Prepared
+from pipeline.audio.speech.cores import no_blas_threads, threads
+from pipeline.audio.speech.engines import Audio, Engine, Expecting
 from pipeline.progress import Progress
 
 IN_FLIGHT: Final = 8  # utterances being prepared or encoded at once

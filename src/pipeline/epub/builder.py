@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pipeline.builders import Builder, Job, register
-from pipeline.catalog import creation_date
-from pipeline.output import exclusive
+from pipeline.build.registry import Builder, Job, register
+from pipeline.output import creation_date, exclusive
 
 
 @register

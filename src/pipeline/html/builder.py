@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pipeline.builders import Builder, Job, register, reproducible_date
+from pipeline.build.registry import Builder, Job, register, reproducible_date
 from pipeline.output import atomic_write
 
 

@@ -13,7 +13,6 @@ import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from markupsafe import Markup
 
-from pipeline.labels import review_notice
 from pipeline.locales import to_gettext
 from pipeline.markup import (
     colon,
@@ -24,6 +23,7 @@ from pipeline.markup import (
     lang_attrs,
     long_date,
     plain,
+    review_notice,
     short_url,
 )
 from pipeline.model import Document, Figure, Part, ref

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from pipeline.builders import Builder, Job, register, reproducible_date
+from pipeline.build.registry import Builder, Job, register, reproducible_date
 from pipeline.errors import PipelineError
 from pipeline.output import exclusive
 

@@ -15,7 +15,6 @@ from babel.core import get_global
 from markupsafe import Markup, escape
 
 from pipeline import markup
-from pipeline.labels import review_notice
 from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
 from pipeline.markup import (
     colon,
@@ -24,6 +23,7 @@ from pipeline.markup import (
     lang_attrs,
     long_date,
     plain,
+    review_notice,
     short_url,
 )
 from pipeline.model import Document, Figure, Segment

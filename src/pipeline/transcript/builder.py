@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pipeline.builders import Builder, Job, register
+from pipeline.build.registry import Builder, Job, register
 from pipeline.output import atomic_write
 
 

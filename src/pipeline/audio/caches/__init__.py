@@ -1,0 +1,1 @@
+"""The audio caches: speech, prepared and encoded utterances, in one store."""

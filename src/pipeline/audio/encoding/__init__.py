@@ -1,0 +1,1 @@
+"""MP3: the encoder, the book and its tracks, ID3 tags and chapters."""

@@ -1,0 +1,1 @@
+"""What the narration says: the script of a book, and the pronunciation lexicons."""

@@ -1,0 +1,1 @@
+"""Signal processing on speech: filters and resampling, peaks, loudness."""

@@ -1,0 +1,127 @@
+"""Output formats as builders, picked by name from a registry (as Sphinx does).
+
+A builder turns one translated article (a ``Job``) into one format's files under
+``output/<lang>/``. Each names itself, says which other builders' outputs it reads
+(``needs``) and which extra inputs and code it depends on, so that the unit list
+(``pipeline units``) and therefore Make's rules come from one place::
+
+    audio      audio/       narrated MP3, tracks, playlist,  output/<lang>/<slug>.mp3
+                            and the MP3's timeline
+    pdf        print/       large-print PDF/UA-1             output/<lang>/<slug>.pdf
+    bilingual  print/       source beside translation,       output/<lang>/<slug>.bilingual.pdf
+                            clear print (translations only)
+    html       html/        accessible page, no script       output/<lang>/<slug>.html
+    epub       epub/        EPUB 3 with read-along audio     output/<lang>/<slug>.epub
+    vtt        transcript/  WebVTT transcript of the MP3     output/<lang>/<slug>.vtt
+
+Builders are imported only when used: WeasyPrint and onnxruntime take a while to load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+from pipeline.model import Document
+from pipeline.output import creation_date
+
+# name -> module that defines the builder class (imported when first used, as Sphinx
+# does with its built-in builders). The order is the order of a full build: the longest
+# work first, so that under ``make -j2`` the short jobs fill in beside it.
+BUILTIN_BUILDERS: dict[str, str] = {
+    "audio": "pipeline.audio.builder",
+    "pdf": "pipeline.print.builder",
+    "bilingual": "pipeline.print.builder",
+    "html": "pipeline.html.builder",
+    "epub": "pipeline.epub.builder",
+    "vtt": "pipeline.transcript.builder",
+}
+_LOADED: dict[str, type[Builder]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One article in one language: what every builder gets."""
+
+    config: Config
+    source: Document  # the article as written, in its source language
+    document: Document  # the same article translated for ``lang``
+    lang: str  # gettext name, e.g. ``zh_Hans``
+
+    @property
+    def folder(self) -> Path:
+        return self.config.output / self.lang
+
+    def target(self, suffix: str) -> Path:
+        """``output/<lang>/<slug><suffix>``."""
+        return self.folder / f"{self.document.slug}{suffix}"
+
+
+class Builder:
+    """One output format. A subclass names itself and its code and writes its files; the
+    defaults below fit a format made from the article alone."""
+
+    name: ClassVar[str]  # the format's name: CLI ``--format``, Make target
+    suffix: ClassVar[str]  # its main file is ``output/<lang>/<slug><suffix>``
+    code: ClassVar[tuple[str, ...]]  # subpackages of ``pipeline`` whose code it runs
+    needs: ClassVar[tuple[str, ...]] = ()  # builders whose outputs it reads
+    translations_only: ClassVar[bool] = False  # True: not built for the source language
+
+    def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
+        """Files besides the article, its images and catalogs that the output depends on."""
+        return ()
+
+    def target(self, output: Path, slug: str, lang: str) -> Path:
+        """The main file: ``output/<lang>/<slug><suffix>``."""
+        return output / lang / f"{slug}{self.suffix}"
+
+    def products(self, target: Path) -> tuple[Path, ...]:
+        """Every file or folder a build writes for one article: its target, then any
+        companions (what must go with the target when it cannot be rebuilt)."""
+        return (target,)
+
+    def build(self, job: Job) -> str:
+        """Write the outputs atomically; return a one-line summary of what was made."""
+        raise NotImplementedError
+
+
+def register(builder: type[Builder]) -> type[Builder]:
+    """Class decorator: add a builder to the registry under its ``name``."""
+    _LOADED[builder.name] = builder
+    return builder
+
+
+def names() -> tuple[str, ...]:
+    """Every format, in the order ``make`` builds them."""
+    return tuple(BUILTIN_BUILDERS)
+
+
+def load(name: str) -> Builder:
+    """The builder called ``name``; an unknown name is a ``PipelineError``."""
+    if name not in BUILTIN_BUILDERS:
+        raise PipelineError(f"unknown format '{name}' (known: {', '.join(names())})")
+    if name not in _LOADED:
+        importlib.import_module(BUILTIN_BUILDERS[name])
+    return _LOADED[name]()
+
+
+def dependents(name: str) -> tuple[str, ...]:
+    """The formats made from ``name``'s outputs, directly or through another, in build
+    order: what cannot be current once ``name`` could not be rebuilt."""
+    found: list[str] = []
+    for other in names():
+        if any(need == name or need in found for need in load(other).needs):
+            found.append(other)
+    return tuple(found)
+
+
+def reproducible_date() -> dt.datetime | None:
+    """The build date to stamp into outputs: only when SOURCE_DATE_EPOCH asks for one."""
+    return creation_date() if "SOURCE_DATE_EPOCH" in os.environ else None

@@ -1,0 +1,199 @@
+"""The unit list: each file a build makes (an article in one language and one format),
+with every file it is made from.
+
+Make's rules (``pipeline units --make``) and Snakemake's jobs (``--json``) are made from
+it, so there is no second, hand-kept list of dependencies to drift. ``plan`` says which
+languages of an article are built, and why the others are left out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pipeline
+from pipeline.build import registry
+from pipeline.catalogs import review
+from pipeline.catalogs.catalog import Catalogs, read_catalog
+from pipeline.catalogs.translate import load_translation, unready
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+from pipeline.locales import check_locale, to_gettext
+from pipeline.model import Document
+from pipeline.source.documents import articles
+from pipeline.source.labels import DOMAIN as LABELS_DOMAIN
+
+PACKAGE = Path(pipeline.__file__).parent
+
+
+def plan(config: Config, document: Document, chosen: Sequence[str] | None
+         ) -> list[tuple[str, str | None]]:
+    """Each language of ``document`` with the reason it is left out (``None``: it is
+    built): those asked for, or the source's and every one with a catalog, where a
+    catalog not ready yet (e.g. just started with ``pipeline init``) is left out.
+    ``config.reviewed_only``: only the source and the translations with a current review
+    (the others are not part of this build at all)."""
+    found: list[tuple[str, str | None]] = [(check_locale(lang), None) for lang in chosen] \
+        if chosen else _every_language(config, document)
+    if config.reviewed_only:
+        found = [(lang, reason) for lang, reason in found
+                 if reason is None and reviewed(config, document, lang)]
+    return found
+
+
+def _every_language(config: Config, document: Document) -> list[tuple[str, str | None]]:
+    source = to_gettext(document.lang)
+    catalogs = Catalogs(config.locales, document.slug)
+    found: list[tuple[str, str | None]] = [(source, None)]
+    for lang in catalogs.languages():
+        if lang == source:
+            continue
+        # Only counted here, so without msgfmt (a library has thousands of catalogs):
+        # the build of the language reads it again, fully checked. A catalog that cannot
+        # even be read is built, so that its build fails with the reason.
+        try:
+            catalog = read_catalog(catalogs.catalog(lang), msgfmt_passed=True)
+        except PipelineError:
+            found.append((lang, None))
+            continue
+        found.append((lang, unready(document, catalog, config.threshold)))
+    return found
+
+
+def reviewed(config: Config, document: Document, lang: str) -> bool:
+    """Whether ``document`` in ``lang`` may be released: the source, or a translation
+    whose review is current (a catalog that is refused has none)."""
+    if lang == to_gettext(document.lang):
+        return True
+    if not review.path_for(config.locales, lang, document.slug).is_file():
+        return False
+    try:
+        return load_translation(config, document, lang).review is not None
+    except PipelineError:
+        return False
+
+
+def languages(config: Config, document: Document, chosen: Sequence[str] | None) -> list[str]:
+    """The languages to build (``plan``), with a notice for each one left out."""
+    built = []
+    for lang, reason in plan(config, document, chosen):
+        if reason is None:
+            built.append(lang)
+        else:
+            print(f"{catalog_path(config, document, lang)}: notice: {reason}, so '{lang}' is left "
+                  "out (name it with --lang / LANGS to see the error)", file=sys.stderr)
+    return built
+
+
+def catalog_path(config: Config, document: Document, lang: str) -> Path:
+    return Catalogs(config.locales, document.slug).catalog(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One file to make: an article in one language and one format, and what it reads."""
+
+    slug: str
+    lang: str
+    format: str
+    target: Path
+    inputs: tuple[Path, ...]  # source, images, catalogs, lexicons
+    code: tuple[Path, ...]  # the pipeline's own files that make it
+    needs: tuple[Path, ...]  # other units' targets
+
+    def command(self) -> list[str]:
+        """The arguments of ``pipeline`` that make this unit."""
+        return ["build", "--format", self.format, "--lang", self.lang, self.slug]
+
+    def sources(self) -> tuple[Path, ...]:
+        """Everything Make compares the target with."""
+        return (*self.inputs, *self.code, *self.needs)
+
+
+def units(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
+          formats: Sequence[str]) -> list[Unit]:
+    """Every unit of a build, in the order it is best started (formats as listed); an
+    article that cannot be read is left out with its error (the build reports it)."""
+    found = []
+    for slug, document in articles(config, slugs):
+        if isinstance(document, PipelineError):
+            print(f"{document} (so '{slug}' is left out)", file=sys.stderr)
+            continue
+        for lang in languages(config, document, langs):
+            for name in formats:
+                if registry.load(name).translations_only and lang == to_gettext(document.lang):
+                    continue
+                found.append(unit_for(config, document, lang, name))
+    return sorted(found, key=lambda unit: formats.index(unit.format))
+
+
+def unit_for(config: Config, document: Document, lang: str, name: str) -> Unit:
+    builder = registry.load(name)
+    catalogs = Catalogs(config.locales, document.slug)
+    images = (config.source / figure.src for figure in document.figures())
+    catalog_files = (catalogs.catalog(lang), catalogs.catalog(lang, LABELS_DOMAIN),
+                     review.path_for(config.locales, lang, document.slug))
+    inputs = [Path(document.path), *(p for p in images if p.is_file()),
+              *(p for p in catalog_files if p.is_file()),
+              *builder.inputs(config, document.slug, lang)]
+    needs = tuple(registry.load(need).target(config.output, document.slug, lang)
+                  for need in builder.needs)
+    target = builder.target(config.output, document.slug, lang)
+    return Unit(document.slug, lang, name, target, tuple(inputs), tuple(_code(builder.code)),
+                needs)
+
+
+# The stages every unit runs before its builder (the same files the package root held
+# before they were grouped by stage).
+_STAGES = ("source", "catalogs", "translators", "build")
+
+
+def _code(packages: Sequence[str]) -> Iterator[Path]:
+    """The pipeline's own files a builder runs: the core modules and its subpackages."""
+    yield from sorted(PACKAGE.glob("*.py"))
+    yield from sorted(p for stage in _STAGES for p in (PACKAGE / stage).glob("*.py"))
+    for package in packages:
+        yield from sorted(p for p in (PACKAGE / package).rglob("*")
+                          if p.is_file() and "__pycache__" not in p.parts)
+
+
+def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
+    """The units as Make rules; recipes use the Makefile's ``$(PIPELINE)`` and ``$(STAMP)``."""
+    lines = ["# Generated by `pipeline units --make` from the builders: do not edit."]
+    for name in formats:
+        of_format = [u for u in found if u.format == name]
+        code = of_format[0].code if of_format else ()
+        lines += [f"CODE_{name} := " + " ".join(_relative(p) for p in code),
+                  f"UNITS_{name} := " + " ".join(_relative(u.target) for u in of_format),
+                  f".PHONY: {name}", f"{name}: $(UNITS_{name})"]
+    lines.append("UNITS := " + " ".join(f"$(UNITS_{name})" for name in formats))
+    for unit in found:
+        prerequisites = " ".join(_relative(p) for p in (*unit.inputs, *unit.needs))
+        lines += ["", f"{_relative(unit.target)}: {prerequisites} $(CODE_{unit.format}) "
+                      "| $(STAMP)",
+                  "\t$(PIPELINE) " + " ".join(unit.command())]
+    return "\n".join(lines) + "\n"
+
+
+def units_json(found: Sequence[Unit]) -> list[dict[str, object]]:
+    return [{"article": u.slug, "lang": u.lang, "format": u.format,
+             "target": _relative(u.target), "inputs": [_relative(p) for p in u.inputs],
+             "code": [_relative(p) for p in u.code],
+             "needs": [_relative(p) for p in u.needs], "command": u.command()}
+            for u in found]
+
+
+def _relative(path: Path) -> str:
+    """A path as Make sees it: relative to the working folder when inside it."""
+    return _relative_text(str(path), os.getcwd())
+
+
+@cache  # a library's units share most of their inputs (the code above all)
+def _relative_text(path: str, folder: str) -> str:
+    absolute = os.path.abspath(path)
+    inside = absolute.startswith(folder.rstrip(os.sep) + os.sep)
+    return os.path.relpath(absolute, folder) if inside else absolute

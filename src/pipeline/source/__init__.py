@@ -1,0 +1,1 @@
+"""Stage 1: the source article, parsed into the document model."""

@@ -1,0 +1,2 @@
+"""The translators' and coordinators' commands: extract, init, update, check,
+report, review."""

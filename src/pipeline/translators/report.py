@@ -1,0 +1,123 @@
+"""Translation coverage and readability per language: tables for people, JSON for tools."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.catalogs.review import ReviewState
+from pipeline.catalogs.translate import Coverage
+from pipeline.locales import english_name, native_name
+from pipeline.translators.readability import GRADE_LIMIT, LABELS, Readability
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageReport:
+    slug: str
+    lang: str
+    coverage: Coverage
+    review: ReviewState | None  # None: the source language, or no catalog yet
+    labels: Coverage | None
+    readability: Readability | None = None
+    fallback: int | None = 0  # texts shown in the source language (labels too); None: no catalog
+    catalog: bool = True  # False: the project has this language, this article has no catalog
+
+    @property
+    def review_status(self) -> str:
+        """"source", "no catalog", or the review's state: reviewed, stale, unreviewed."""
+        if self.review is None:
+            return "source" if self.catalog else "no catalog"
+        return self.review.state
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.coverage
+        review = self.review.review if self.review else None
+        return {
+            "article": self.slug,
+            "language": self.lang,
+            "name_en": english_name(self.lang),
+            "name_native": native_name(self.lang),
+            "catalog": self.catalog,
+            "entries": {"total": c.entries, "translated": c.translated, "fuzzy": c.fuzzy,
+                        "untranslated": c.untranslated},
+            "words": {"translated": c.translated_words, "fuzzy": c.fuzzy_words,
+                      "untranslated": c.untranslated_words},
+            "percent": round(100 * c.ratio, 1),
+            "disclaimer_translated": c.disclaimer_translated,
+            "fallback": self.fallback,
+            "review_status": self.review_status,
+            "review": None if review is None else {
+                "by": review.by, "role": review.role, "date": review.date.isoformat(),
+                "changes": list(self.review.changes) if self.review else []},
+            "labels_percent": round(100 * self.labels.ratio, 1) if self.labels else None,
+            "readability": self.readability.as_json() if self.readability else None,
+        }
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide for CJK, nothing for combining marks."""
+    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_COLUMNS = ("article", "lang", "language", "translated", "fuzzy", "untransl.", "words",
+            "%", "disclaimer", "fallback", "labels %", "review")
+
+
+def table(reports: list[LanguageReport]) -> str:
+    """Coverage as a plain-text table, one row per article and language."""
+    rows = [_COLUMNS]
+    for report in reports:
+        data = report.as_json()
+        c = report.coverage
+        rows.append((
+            report.slug, report.lang, f"{data['name_en']} ({data['name_native']})",
+            str(c.translated), str(c.fuzzy), str(c.untranslated),
+            f"{c.translated_words}/{c.translated_words + c.fuzzy_words + c.untranslated_words}",
+            f"{data['percent']:.1f}", "complete" if c.disclaimer_translated else "MISSING",
+            "-" if report.fallback is None else str(report.fallback),
+            "-" if data["labels_percent"] is None else f"{data['labels_percent']:.0f}",
+            report.review.describe() if report.review else report.review_status,
+        ))
+    return _layout(rows)
+
+
+def readability_table(reports: list[LanguageReport]) -> str:
+    """Readability as a plain-text table: each language's formulas, or its counts only."""
+    rows = [("article", "lang", "readability")]
+    for report in reports:
+        if report.readability is not None:
+            rows.append((report.slug, report.lang, describe(report.readability)))
+    return _layout(rows)
+
+
+# Figures that come from a readability formula (the rest are plain counts).
+FORMULAS = ("flesch_kincaid_grade", "smog_index", "flesch_reading_ease", "fernandez_huerta",
+            "szigriszt_pazos", "kandel_moles")
+
+
+def describe(readability: Readability) -> str:
+    """One line: "Flesch-Kincaid grade 10.4, SMOG 12.7 ...; 15.1 words per sentence"."""
+    figures = dict(readability.figures)
+    formulas = [f"{LABELS[name]} {value}" for name, value in readability.figures
+                if name in FORMULAS]
+    if "inflesz" in figures:
+        formulas[-1] += f" (INFLESZ: {figures['inflesz']})"
+    counts = [f"{figures['words_per_sentence']} {LABELS['words_per_sentence']}"]
+    if "characters_per_word" in figures:
+        counts.append(f"{figures['characters_per_word']} {LABELS['characters_per_word']}")
+    text = (", ".join(formulas) + "; " if formulas
+            else "no validated formula, counts only: ") + ", ".join(counts)
+    return f"{text}  WARNING: above grade {GRADE_LIMIT}" if readability.warning else text
+
+
+def _layout(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell, a rule under the first."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell + " " * (width - _width(cell))
+                       for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
