@@ -19,11 +19,12 @@ from pipeline.audio.encoding.mp3 import layout
 from pipeline.audio.script.narration import Chapter, Script, Utterance
 from pipeline.audio.signal import peaks
 from pipeline.audio.signal.dsp import BIN, RATE, Floats, Prepared
-from pipeline.audio.signal.loudness import CODEC_LOSS, decibels, integrated, level, measure
+from pipeline.audio.signal.loudness import CODEC_LOSS, decibels, integrated, level
 from pipeline.audio.signal.peaks import limit, true_peak
 from pipeline.audio.speech import ffmpeg, voices
 from pipeline.audio.speech.engines import Audio
 from pipeline.config import VoiceChoice
+from validators import ebur128, ffmpeg_pipe
 
 TEXTS = ("Baclofen relaxes the muscles that spasticity makes stiff.",
          "Take it as your doctor tells you, and never stop it all at once.",
@@ -57,7 +58,7 @@ def ffmpeg_meter(signal: Floats, tmp_path: Path) -> tuple[float, float]:
     raw.write_bytes(signal.astype("<f4").tobytes())
     wav = tmp_path / "signal.wav"
     ffmpeg.run("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", raw, "-c:a", "pcm_f32le", wav)
-    return measure(wav)
+    return ebur128(wav)
 
 
 def dense_peak(signal: Floats, factor: int = 16) -> float:
@@ -144,7 +145,7 @@ def test_build_decoder_agrees_with_ffmpeg(speech: list[Prepared]) -> None:
     pcm = np.concatenate([u.pcm for u in speech])
     frames = encoder.encode(pcm.tobytes())
     ours = encoder.decode(frames)
-    theirs = np.frombuffer(ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
+    theirs = np.frombuffer(ffmpeg_pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
                                        data=frames), "<f4")
     assert len(ours) == len(theirs) == encoder.frame_count(frames) * encoder.FRAME
     assert float(np.abs(ours - theirs).max()) < 1e-4
@@ -167,7 +168,7 @@ def finished(units: list[Encoded], tmp_path: Path) -> tuple[float, float]:
     """ffmpeg's loudness and true peak of encoded utterances joined, as an MP3 file."""
     path = tmp_path / "chapter.mp3"
     path.write_bytes(b"".join(unit.frames for unit in units))
-    return measure(path)
+    return ebur128(path)
 
 
 @pytest.mark.parametrize("ceiling", [encoded.CEILING, 0.0])
@@ -240,7 +241,7 @@ def test_timeline_is_exact_for_the_decoded_book() -> None:
     marks, spoken = layout(script, units)
     # decoded by ffmpeg, not by the build's own decoder
     frames = b"".join(unit.frames for chapter in units for unit in chapter)
-    decoded = np.frombuffer(ffmpeg.pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
+    decoded = np.frombuffer(ffmpeg_pipe("-f", "mp3", "-i", "pipe:0", "-f", "f32le", "pipe:1",
                                         data=frames), "<f4")
     count = sum(unit.count for chapter in units for unit in chapter)
     assert len(decoded) == marks[-1].end == count * encoder.FRAME

