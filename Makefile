@@ -61,9 +61,10 @@ NO_UNITS := setup lint test bench bench-corpus distributed clean distclean pot u
             check report status release
 BUILD_GOALS := $(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all))
 
-# `make -q` (is everything up to date?) asks the unit rules themselves.
-QUESTION := $(findstring q,$(firstword -$(MAKEFLAGS)))
-ifeq ($(INNER)$(QUESTION),)
+# `make -q` (is everything up to date?) and `make -n` (what would be done? with -W FILE:
+# if FILE changed?) ask the unit rules themselves: nothing is built, nothing to sum up.
+ASKING := $(findstring q,$(firstword -$(MAKEFLAGS)))$(findstring n,$(firstword -$(MAKEFLAGS)))
+ifeq ($(INNER)$(ASKING),)
 ifneq ($(BUILD_GOALS),)
 $(BUILD_GOALS): keep-going ; @:
 endif

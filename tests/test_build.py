@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from pipeline.build import registry
+from pipeline.build.units import PACKAGE, code_files
 
 
 def test_every_builder_names_itself_and_is_found_by_name() -> None:
@@ -107,3 +110,86 @@ def test_a_library_too_large_for_a_command_line_is_planned(project: Path) -> Non
     key = (project / "output" / ".make" / "key").read_text()
     assert len(key) > 128 * 1024 and f"799-{'x' * 200}.png" in key
     assert any(" build --format pdf " in line for line in planned.stdout.splitlines())
+
+
+# --- each fact about a format in one place ------------------------------------------------
+
+def _module_file(module: str) -> Path | None:
+    path = PACKAGE.parent / module.replace(".", "/")
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(module: str) -> set[str]:
+    """Every pipeline module that ``module`` imports, wherever the import statement is."""
+    file = _module_file(module)
+    assert file is not None, module
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        found.update(n for n in names if n.startswith("pipeline") and _module_file(n))
+    # Importing a module runs its packages' __init__ too.
+    return found | {".".join(m.split(".")[:i]) for m in found for i in range(1, m.count("."))}
+
+
+def _runs(*modules: str) -> set[Path]:
+    """The files of ``modules`` and of everything they import, transitively."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo += _imports(module)
+    return {path for module in seen if (path := _module_file(module)) is not None}
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_each_builder_declares_the_code_its_units_run(name: str) -> None:
+    """A unit's code prerequisites are what it really imports: the shared stages (parse,
+    translate) and its builder's module, each with all it imports."""
+    declared = set(code_files(registry.load(name)))
+    real = _runs(registry.BUILTIN_BUILDERS[name], "pipeline.source.documents",
+                 "pipeline.catalogs.translate")
+    assert real <= declared, sorted(str(p.relative_to(PACKAGE)) for p in real - declared)
+    report = PACKAGE / "translators" / "report.py"
+    assert report not in declared  # and nobody's output depends on the report
+
+
+def test_a_second_builder_of_one_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="two builders named 'pdf'"):
+        @registry.register
+        class Another(registry.Builder):
+            name = "pdf"
+            suffix = ".other.pdf"
+            code = ()
+
+
+def test_units_carry_what_their_format_asks_of_a_scheduler(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    units = json.loads(cli("units", "--json").out)
+    resources = {u["format"]: u["resources"] for u in units}
+    assert resources["audio"] == dict(registry.load("audio").resources)
+    assert resources["audio"]["mem_mb"] > resources["html"]["mem_mb"]
+
+
+def test_editing_code_no_builder_runs_rebuilds_nothing(project: Path) -> None:
+    """make -n -W FILE: what would be made again if FILE changed."""
+    folders = [f"{name.upper()}={project / name}" for name in ("source", "locales", "output")]
+    settings = f"SETTINGS={FIXTURES / 'espeak-voices.toml'}"
+    assert _make("pdf", "html", *folders, settings).returncode == 0
+
+    def rebuilt(changed: str) -> set[tuple[str, str]]:
+        planned = _make("-n", "-W", f"src/pipeline/{changed}", "pdf", "html", *folders,
+                        settings)
+        assert planned.returncode == 0, planned.stderr
+        return set(re.findall(r" build --format (\S+) --lang (\S+) ", planned.stdout))
+
+    assert rebuilt("translators/report.py") == set()
+    assert rebuilt("build/status.py") == set()
+    assert rebuilt("print/pdf.py") == {("pdf", "en"), ("pdf", "es")}
+    assert rebuilt("html/render.py") == {("html", "en"), ("html", "es")}
+    assert len(rebuilt("catalogs/translate.py")) == 4

@@ -236,9 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="share of entries that must be translated (default 0.8)")
     for sub in (build, *shortcuts):
         sub.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
-        sub.add_argument("--engine", help="speech engine for every language: piper, kokoro, "
-                         "espeak or gtts (gtts needs the network; default: piper where a "
-                         "voice exists, kokoro for es, fr, hi, zh, else espeak)")
+        sub.add_argument("--engine", help="speech engine for every language, by name (an "
+                         "unknown one is an error that lists the engines; gtts needs the "
+                         "network; default: each language's voice, see docs/voices.md)")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="fail when any text would fall back to the source language")
     return parser

@@ -3,7 +3,7 @@ one track per section and a playlist."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,7 +17,9 @@ from pipeline.output import exclusive
 class AudioBuilder(Builder):
     name: ClassVar[str] = "audio"
     suffix: ClassVar[str] = ".mp3"
-    code: ClassVar[tuple[str, ...]] = ("audio",)
+    code: ClassVar[tuple[str, ...]] = ("audio", "markup.py", "progress.py")
+    # Neural speech is the heavy part: ~0.4-0.9 CPU-seconds per second of audio (Kokoro).
+    resources: ClassVar[Mapping[str, int]] = {"mem_mb": 1200, "runtime": 60}
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
         """The pronunciation lexicons (the language's, and English for fallback text), and

@@ -1,9 +1,13 @@
 """Output formats as builders, picked by name from a registry (as Sphinx does).
 
 A builder turns one translated article (a ``Job``) into one format's files under
-``output/<lang>/``. Each names itself, says which other builders' outputs it reads
-(``needs``) and which extra inputs and code it depends on, so that the unit list
-(``pipeline units``) and therefore Make's rules come from one place::
+``output/<lang>/``. Each class holds every fact about its format, so that the unit list
+(``pipeline units``), and so Make's rules and Snakemake's jobs, come from one place: its
+name, the suffix of its main file, the other formats whose outputs it reads (``needs``),
+the extra files it reads (``inputs``), the files it writes beside its target
+(``products``), the pipeline code it runs (``code``, beside ``SHARED_CODE``: checked
+against its real imports by the tests) and what a cluster scheduler should give it
+(``resources``)::
 
     audio      audio/       narrated MP3, tracks, playlist,  output/<lang>/<slug>.mp3
                             and the MP3's timeline
@@ -22,10 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from pipeline.config import Config
 from pipeline.errors import PipelineError
@@ -45,6 +49,16 @@ BUILTIN_BUILDERS: dict[str, str] = {
 }
 _LOADED: dict[str, type[Builder]] = {}
 
+# What every unit runs besides its builder, paths below the package (a folder: all of
+# it): the article read, the catalogs read and checked, the document translated, the
+# files written. A change to any of it may change every output; a change to anything
+# else that no builder declares (the translators' report, the build's bookkeeping)
+# rebuilds nothing.
+SHARED_CODE: Final = ("__init__.py", "config.py", "errors.py", "locales.py", "model.py",
+                      "output.py", "resources.py", "source", "catalogs", "build/__init__.py",
+                      "build/registry.py")
+DEFAULT_RESOURCES: Final = {"mem_mb": 800, "runtime": 15}
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -63,6 +77,11 @@ class Job:
         """``output/<lang>/<slug><suffix>``."""
         return self.folder / f"{self.document.slug}{suffix}"
 
+    def output(self, name: str) -> Path:
+        """The main file of format ``name`` for this article and language (a format this
+        one ``needs``)."""
+        return load(name).target(self.config.output, self.document.slug, self.lang)
+
 
 class Builder:
     """One output format. A subclass names itself and its code and writes its files; the
@@ -70,9 +89,11 @@ class Builder:
 
     name: ClassVar[str]  # the format's name: CLI ``--format``, Make target
     suffix: ClassVar[str]  # its main file is ``output/<lang>/<slug><suffix>``
-    code: ClassVar[tuple[str, ...]]  # subpackages of ``pipeline`` whose code it runs
+    code: ClassVar[tuple[str, ...]]  # what it runs beside SHARED_CODE (paths, as there)
     needs: ClassVar[tuple[str, ...]] = ()  # builders whose outputs it reads
     translations_only: ClassVar[bool] = False  # True: not built for the source language
+    # For cluster schedulers (Snakemake's resources): memory in MB, minutes.
+    resources: ClassVar[Mapping[str, int]] = DEFAULT_RESOURCES
 
     def inputs(self, config: Config, slug: str, lang: str) -> Sequence[Path]:
         """Files besides the article, its images and catalogs that the output depends on."""
@@ -93,7 +114,14 @@ class Builder:
 
 
 def register(builder: type[Builder]) -> type[Builder]:
-    """Class decorator: add a builder to the registry under its ``name``."""
+    """Class decorator: add a builder to the registry under its ``name``; a name taken
+    by another builder is refused (one would silently replace the other)."""
+    taken = _LOADED.get(builder.name)
+    if taken is not None and (taken.__module__, taken.__qualname__) \
+            != (builder.__module__, builder.__qualname__):
+        raise ValueError(f"two builders named '{builder.name}': "
+                         f"{taken.__module__}.{taken.__qualname__} and "
+                         f"{builder.__module__}.{builder.__qualname__}")
     _LOADED[builder.name] = builder
     return builder
 

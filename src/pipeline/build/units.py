@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -143,22 +143,21 @@ def unit_for(config: Config, document: Document, lang: str, name: str) -> Unit:
     needs = tuple(registry.load(need).target(config.output, document.slug, lang)
                   for need in builder.needs)
     target = builder.target(config.output, document.slug, lang)
-    return Unit(document.slug, lang, name, target, tuple(inputs), tuple(_code(builder.code)),
+    return Unit(document.slug, lang, name, target, tuple(inputs), tuple(code_files(builder)),
                 needs)
 
 
-# The stages every unit runs before its builder (the same files the package root held
-# before they were grouped by stage).
-_STAGES = ("source", "catalogs", "translators", "build")
-
-
-def _code(packages: Sequence[str]) -> Iterator[Path]:
-    """The pipeline's own files a builder runs: the core modules and its subpackages."""
-    yield from sorted(PACKAGE.glob("*.py"))
-    yield from sorted(p for stage in _STAGES for p in (PACKAGE / stage).glob("*.py"))
-    for package in packages:
-        yield from sorted(p for p in (PACKAGE / package).rglob("*")
-                          if p.is_file() and "__pycache__" not in p.parts)
+def code_files(builder: registry.Builder) -> list[Path]:
+    """The pipeline's own files a builder's units run: the shared code and its own."""
+    found: set[Path] = set()
+    for name in (*registry.SHARED_CODE, *builder.code):
+        path = PACKAGE / name
+        if path.is_dir():
+            found.update(p for p in path.rglob("*")
+                         if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            found.add(path)
+    return sorted(found)
 
 
 def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
@@ -183,7 +182,8 @@ def units_json(found: Sequence[Unit]) -> list[dict[str, object]]:
     return [{"article": u.slug, "lang": u.lang, "format": u.format,
              "target": _relative(u.target), "inputs": [_relative(p) for p in u.inputs],
              "code": [_relative(p) for p in u.code],
-             "needs": [_relative(p) for p in u.needs], "command": u.command()}
+             "needs": [_relative(p) for p in u.needs], "command": u.command(),
+             "resources": dict(registry.load(u.format).resources)}
             for u in found]
 
 

@@ -14,7 +14,8 @@ class EpubBuilder(Builder):
     name: ClassVar[str] = "epub"
     suffix: ClassVar[str] = ".epub"
     needs: ClassVar[tuple[str, ...]] = ("audio",)
-    code: ClassVar[tuple[str, ...]] = ("epub", "html")
+    code: ClassVar[tuple[str, ...]] = ("epub", "html", "markup.py", "audio/__init__.py",
+                                      "audio/timeline.py")
 
     def build(self, job: Job) -> str:
         from pipeline.audio.timeline import read_timeline
@@ -22,7 +23,7 @@ class EpubBuilder(Builder):
         from pipeline.epub.book import publication
 
         target = job.target(self.suffix)
-        mp3 = job.target(".mp3")
+        mp3 = job.output("audio")
         timeline = read_timeline(mp3)
         # dcterms:modified is required: SOURCE_DATE_EPOCH's date, or now.
         modified = creation_date()

@@ -12,7 +12,7 @@ from pipeline.output import atomic_write
 class HtmlBuilder(Builder):
     name: ClassVar[str] = "html"
     suffix: ClassVar[str] = ".html"
-    code: ClassVar[tuple[str, ...]] = ("html",)
+    code: ClassVar[tuple[str, ...]] = ("html", "markup.py")
 
     def build(self, job: Job) -> str:
         from pipeline.html.render import render_page

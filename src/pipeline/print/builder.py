@@ -3,7 +3,7 @@ as a bilingual clear-print PDF; both tagged PDF/UA-1."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 from pipeline.build.registry import Builder, Job, register, reproducible_date
@@ -35,7 +35,8 @@ def write(job: Job, suffix: str, render: Callable[[PrintOptions], Page]) -> str:
 class PdfBuilder(Builder):
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
-    code: ClassVar[tuple[str, ...]] = ("print",)
+    code: ClassVar[tuple[str, ...]] = ("print", "markup.py")
+    resources: ClassVar[Mapping[str, int]] = {"mem_mb": 800, "runtime": 10}
 
     def build(self, job: Job) -> str:
         from pipeline.print.html import render
@@ -50,7 +51,7 @@ class BilingualBuilder(Builder):
     name: ClassVar[str] = "bilingual"
     suffix: ClassVar[str] = ".bilingual.pdf"
     translations_only: ClassVar[bool] = True
-    code: ClassVar[tuple[str, ...]] = ("print",)
+    code: ClassVar[tuple[str, ...]] = ("print", "markup.py")
 
     def build(self, job: Job) -> str:
         from pipeline.print.bilingual import render_bilingual

@@ -13,7 +13,8 @@ class VttBuilder(Builder):
     name: ClassVar[str] = "vtt"
     suffix: ClassVar[str] = ".vtt"
     needs: ClassVar[tuple[str, ...]] = ("audio",)
-    code: ClassVar[tuple[str, ...]] = ("transcript",)
+    code: ClassVar[tuple[str, ...]] = ("transcript", "markup.py", "audio/__init__.py",
+                                      "audio/timeline.py")
 
     def build(self, job: Job) -> str:
         from pipeline.audio.timeline import read_timeline
@@ -21,7 +22,7 @@ class VttBuilder(Builder):
         from pipeline.transcript.webvtt import webvtt
 
         target = job.target(self.suffix)
-        timeline = read_timeline(job.target(".mp3"))
+        timeline = read_timeline(job.output("audio"))
         text = webvtt(timeline, lang=job.document.lang,
                       title=plain(job.document.meta.title.text))
         atomic_write(target, text.encode("utf-8"))
