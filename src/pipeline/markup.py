@@ -2,7 +2,9 @@
 
 Inline Markdown becomes escaped HTML that is also well-formed XML, so the same
 helpers serve the HTML page and the EPUB's XHTML; ``lang``/``dir`` attributes mark
-every change of language; dates and the label colon follow the locale.
+every change of language; dates and the label colon follow the locale. ``View`` is one
+language version of the article as the one block template (``templates/blocks.j2``)
+shows it, on paper (large print, bilingual sheet) or on screen (page, EPUB).
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ import dataclasses
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from babel.dates import format_date
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from pipeline.locales import babel_locale, is_rtl
-from pipeline.model import Document, Segment
+from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
+from pipeline.model import Document, Figure, Part, Segment, ref
 
 if TYPE_CHECKING:
     import jinja2
@@ -30,12 +34,16 @@ if TYPE_CHECKING:
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).disable("image")
 
 
+TEMPLATES: Final = Path(__file__).parent / "templates"  # the block template every format uses
+
+
 def environment(*folders: Path) -> jinja2.Environment:
-    """A Jinja2 environment over ``folders`` that escapes everything and fails on typos."""
+    """A Jinja2 environment over ``folders`` (then the shared block template) that escapes
+    everything and fails on typos."""
     import jinja2  # here: the audio stage uses this module's text helpers, not templates
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.FileSystemLoader((*folders, TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -115,3 +123,109 @@ def review_notice(document: Document) -> Segment | None:
     day = format_date(review.date, format="long", locale=locale)
     text = label.text.replace("{reviewer}", who).replace("{date}", day)
     return dataclasses.replace(label, text=text)
+
+
+ImageSource = Callable[[Figure], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One language version of the article as the templates show it (``v`` in them).
+
+    ``image_src``: where each figure's image is for this format (``None``: not shown);
+    ``paper``: print, where links have their addresses written out and elements no ids
+    (on screen every element the narration reads has its ``model.ref`` id, for
+    read-along); ``xml``: XHTML (the EPUB), ``xml:lang`` beside ``lang``.
+    """
+
+    doc: Document
+    image_src: ImageSource
+    paper: bool = False
+    xml: bool = False
+
+    part = Part  # for the templates: v.part.TITLE
+
+    @property
+    def lang(self) -> str:
+        return to_gettext(self.doc.lang)
+
+    @property
+    def gap(self) -> str:
+        """On paper, the blank line the print templates had between blocks before the
+        formats shared one template, kept because a PDF's /ID is a digest of its HTML."""
+        return "\n" if self.paper else ""
+
+    @property
+    def dir(self) -> str:
+        return direction(self.lang)
+
+    @property
+    def title(self) -> str:
+        return plain(self.doc.meta.title.text)
+
+    @property
+    def name(self) -> str:
+        """The language's name in itself, as a heading: "Español", "हिन्दी"."""
+        name = native_name(self.lang)
+        return name[:1].upper() + name[1:]
+
+    @property
+    def colon(self) -> str:
+        return colon(self.lang)
+
+    @property
+    def review(self) -> Segment | None:
+        return review_notice(self.doc)
+
+    @property
+    def byline(self) -> list[tuple[str, str]]:
+        """(label name, what follows it) for each byline line the article has."""
+        meta = self.doc.meta
+        lines = [("written_by", ", ".join(meta.authors)),
+                 ("reviewed_by", ", ".join(meta.reviewers)),
+                 ("published", long_date(meta.published, self.lang)),
+                 ("updated", long_date(meta.updated, self.lang))]
+        return [(name, value) for name, value in lines if value]
+
+    def attrs(self, segment: Segment) -> Markup:
+        """``lang`` (and ``dir``) for a segment in another language than this version's."""
+        return lang_attrs(segment, self.doc.lang, xml=self.xml)
+
+    def content(self, segment: Segment) -> Markup:
+        """A passage of the article as HTML (on paper each link followed by its address),
+        labelled when it is left in another language."""
+        html = inline(segment.text)
+        return (with_addresses(html) if self.paper else html) + \
+            fallback_label(segment, self.doc.lang, xml=self.xml)
+
+    def id(self, part: Part, *position: int | str) -> Markup:
+        """`` id="..."`` on screen (``model.ref``), nothing on paper."""
+        return Markup("") if self.paper else Markup(' id="{}"').format(ref(part, *position))
+
+    def at(self, path: tuple[int, ...]) -> Markup:
+        """The id of a section's element: (section, block, item, ...)."""
+        return self.id(Part.SECTION, *path)
+
+    @staticmethod
+    def kind(block: object) -> str:
+        return type(block).__name__
+
+    @staticmethod
+    def short_url(url: str) -> str:
+        return short_url(url)
+
+    @staticmethod
+    def web_link(url: str) -> bool:
+        return url.startswith(("https://", "http://"))
+
+
+def with_addresses(html: Markup) -> Markup:
+    """Each link followed by its address, for print: "guide (example.org/guide/)"."""
+    def add(match: re.Match[str]) -> str:
+        href, text = match.group(1), match.group(2)
+        address = short_url(href.replace("&amp;", "&"))
+        if address in text:
+            return match.group(0)
+        return f'{match.group(0)} <span class="address" dir="ltr">({escape(address)})</span>'
+
+    return Markup(re.sub(r'<a href="([^"]*)">(.*?)</a>', add, str(html)))

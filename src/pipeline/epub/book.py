@@ -25,14 +25,13 @@ from pipeline.epub.overlay import Clip, by_document, clips
 from pipeline.html.render import (
     FONT_FILES,
     IMAGE_TYPES,
-    context,
     find_image,
     font_faces,
     font_path,
     stylesheet,
     templates,
 )
-from pipeline.markup import lang_attrs, plain
+from pipeline.markup import View, lang_attrs, plain
 from pipeline.model import Document, Heading, Part, Section, Segment, ref
 from pipeline.resources import Resources
 
@@ -106,21 +105,21 @@ def publication(document: Document, timeline: Timeline, mp3: Path, source: Path,
     items += [Item(f"image-{n}", names[src], IMAGE_TYPES[path.suffix.lower()],
                    path.read_bytes()) for n, (src, path) in enumerate(images.items(), 1)]
     environment = templates(TEMPLATES)
-    shared = context(document, lambda figure: names.get(figure.src), xml=True)
-    items += _chapters(environment, shared, chapters(document), clips(timeline), audio.href)
+    shown = View(document, lambda figure: names.get(figure.src), xml=True)
+    items += _chapters(environment, shown, chapters(document), clips(timeline), audio.href)
     nav = environment.get_template("nav.xhtml.j2").render(
-        **shared, toc=_toc(document, chapters(document)))
+        v=shown, toc=_toc(document, chapters(document)))
     _ids(nav, "nav.xhtml")  # well-formed, or a bug
     items.insert(0, Item("nav", "nav.xhtml", XHTML, nav.encode(), properties="nav"))
-    return [*items, _package(environment, shared, items, images=bool(images),
+    return [*items, _package(environment, shown, items, images=bool(images),
                              modified=modified)]
 
 
-def _chapters(environment: jinja2.Environment, shared: dict[str, object],
-              found: Sequence[Chapter], narration: Sequence[Clip], audio: str) -> list[Item]:
+def _chapters(environment: jinja2.Environment, shown: View, found: Sequence[Chapter],
+              narration: Sequence[Clip], audio: str) -> list[Item]:
     """Each chapter's XHTML and its SMIL (the clips that read its elements)."""
     pages = {chapter.name: environment.get_template("chapter.xhtml.j2").render(
-        **shared, chapter=chapter) for chapter in found}
+        v=shown, chapter=chapter) for chapter in found}
     grouped = by_document(narration, {name: _ids(page, name) for name, page in pages.items()})
     items = []
     for number, (name, page) in enumerate(pages.items(), 1):
@@ -171,15 +170,14 @@ def _toc(document: Document, found: Sequence[Chapter]) -> list[TocEntry]:
     return toc
 
 
-def _package(environment: jinja2.Environment, shared: dict[str, object], items: list[Item],
-             *, images: bool, modified: dt.datetime) -> Item:
+def _package(environment: jinja2.Environment, shown: View, items: list[Item], *,
+             images: bool, modified: dt.datetime) -> Item:
     """The package document: metadata, manifest and spine."""
-    document = shared["doc"]
-    assert isinstance(document, Document)
+    document = shown.doc
     features = ["synchronizedAudioText", "structuralNavigation", "tableOfContents",
                 "readingOrder", "displayTransformability"]
     opf = environment.get_template("package.opf.j2").render(
-        **shared, items=items, clock=clock,
+        v=shown, items=items, clock=clock,
         identifier=_identifier(document),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         access_modes=["textual", "auditory", *(["visual"] if images else [])],

@@ -1,5 +1,6 @@
-"""A translated document as reading HTML: the self-contained page, and the parts the
-EPUB's chapters are made of (the same template macros, ``templates/blocks.j2``)."""
+"""A translated document as reading HTML: the self-contained page; its stylesheet,
+fonts and image types serve the EPUB's chapters too (both show ``markup.View`` through
+the block template every format shares)."""
 
 from __future__ import annotations
 
@@ -13,20 +14,8 @@ import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from markupsafe import Markup
 
-from pipeline.locales import to_gettext
-from pipeline.markup import (
-    colon,
-    direction,
-    environment,
-    fallback_label,
-    inline,
-    lang_attrs,
-    long_date,
-    plain,
-    review_notice,
-    short_url,
-)
-from pipeline.model import Document, Figure, Part, ref
+from pipeline.markup import View, environment
+from pipeline.model import Document, Figure
 from pipeline.resources import Resources
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -36,9 +25,6 @@ IMAGE_TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image
                       ".gif": "image/gif", ".webp": "image/webp"}
 FONT_FILES: Final = {400: "AtkinsonHyperlegible-Regular.ttf",
                      700: "AtkinsonHyperlegible-Bold.ttf"}
-
-ImageSource = Callable[[Figure], str | None]
-
 
 def find_image(resources: Resources, figure: Figure) -> Path | None:
     """The figure's image file, from the allow-list, if it is a type we show."""
@@ -68,35 +54,6 @@ def templates(*more: Path) -> jinja2.Environment:
     return environment(*more, TEMPLATES)
 
 
-def context(document: Document, image_src: ImageSource, *, xml: bool) -> dict[str, object]:
-    """What ``blocks.j2`` needs to render ``document``; ``xml``: XHTML (adds ``xml:lang``)."""
-    lang = to_gettext(document.lang)
-    meta, labels = document.meta, document.labels
-    byline = [("written_by", ", ".join(meta.authors)), ("reviewed_by", ", ".join(meta.reviewers)),
-              ("published", long_date(meta.published, lang)),
-              ("updated", long_date(meta.updated, lang))]
-    assert all(hasattr(labels, name) for name, _ in byline)
-    return {
-        "doc": document,
-        "dir": direction(lang),
-        "title": plain(meta.title.text),
-        "byline": [(name, value) for name, value in byline if value],
-        "review": review_notice(document),
-        "sections": document.sections(),
-        "part": Part,
-        "ref": ref,
-        "at": lambda path: ref(Part.SECTION, *path),  # (section, block, item, ...)
-        "kind": lambda block: type(block).__name__,
-        "content": lambda segment: inline(segment.text) + fallback_label(
-            segment, document.lang, xml=xml),
-        "attrs": lambda segment: lang_attrs(segment, document.lang, xml=xml),
-        "image_src": image_src,
-        "colon": colon(lang),
-        "short_url": short_url,
-        "web_link": lambda url: url.startswith(("https://", "http://")),
-    }
-
-
 def render_page(document: Document, source: Path, *, created: dt.datetime | None) -> str:
     """The whole document as one HTML page: no script, images and fonts inside it."""
     resources = Resources.of(document, source)
@@ -109,7 +66,7 @@ def render_page(document: Document, source: Path, *, created: dt.datetime | None
         return data_uri(path, IMAGE_TYPES[path.suffix.lower()]) if path else None
 
     html = templates().get_template("page.html.j2").render(
-        **context(document, image_src, xml=False),
+        v=View(document, image_src),
         # Our own files, not text: not escaped.
         fonts=Markup(font_faces(lambda weight: data_uri(font_path(weight), "font/ttf"))),
         stylesheet=Markup(stylesheet()),

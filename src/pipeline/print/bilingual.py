@@ -15,13 +15,14 @@ from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.print.html import (
     Page,
     PrintOptions,
-    View,
     created_stamp,
     environment,
     font_faces,
     page_css,
+    page_label,
     resources_for,
     stylesheet,
+    view,
 )
 
 
@@ -64,11 +65,11 @@ def _items(left: ListBlock, right: ListBlock, depth: int) -> Iterator[Row]:
 def render_bilingual(source: Document, translation: Document, options: PrintOptions) -> Page:
     """Source and translation as one HTML table with its clear-print stylesheets."""
     resources = resources_for(translation, options)  # the same figures in both columns
-    left, right = View(source, resources), View(translation, resources)
+    left, right = view(source, resources), view(translation, resources)
     html = environment().get_template("bilingual.html.j2").render(
         left=left, right=right, rows=tuple(rows(source, translation)),
         title=f"{right.title} / {left.title}", created=created_stamp(options))
-    page = page_css(options.paper, right.title, right.page_label, rtl=False,
+    page = page_css(options.paper, right.title, page_label(translation), rtl=False,
                     header=(left.name, right.name))
     return Page(html, (font_faces(), page, stylesheet("large-print.css"),
                        stylesheet("clear-print.css")), resources)

@@ -12,21 +12,11 @@ from typing import Final
 import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from babel.core import get_global
-from markupsafe import Markup, escape
 
 from pipeline import markup
-from pipeline.locales import babel_locale, is_rtl, native_name, to_gettext
-from pipeline.markup import (
-    colon,
-    fallback_label,
-    inline,
-    lang_attrs,
-    long_date,
-    plain,
-    review_notice,
-    short_url,
-)
-from pipeline.model import Document, Figure, Segment
+from pipeline.locales import babel_locale
+from pipeline.markup import View
+from pipeline.model import Document, Figure
 from pipeline.resources import Resources
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -35,7 +25,6 @@ FONTS: Final = Path(atkinson.ROOT) / "files"
 LETTER_TERRITORIES: Final = frozenset(
     ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
 PAPERS: Final = {"a4": "A4", "letter": "letter"}
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,77 +59,24 @@ class Page:
     resources: Resources
 
 
-@dataclass(frozen=True, slots=True)
-class View:
-    """One language version of the article as the templates show it (``v`` in them)."""
-
-    doc: Document
-    resources: Resources  # the only files it may show: the article's own images
-
-    @property
-    def lang(self) -> str:
-        return to_gettext(self.doc.lang)
-
-    @property
-    def dir(self) -> str:
-        return "rtl" if is_rtl(self.lang) else "ltr"
-
-    @property
-    def title(self) -> str:
-        return plain(self.doc.meta.title.text)
-
-    @property
-    def name(self) -> str:
-        """The language's name in itself, as a heading: "Español", "हिन्दी"."""
-        name = native_name(self.lang)
-        return name[:1].upper() + name[1:]
-
-    @property
-    def published(self) -> str | None:
-        return long_date(self.doc.meta.published, self.lang)
-
-    @property
-    def updated(self) -> str | None:
-        return long_date(self.doc.meta.updated, self.lang)
-
-    @property
-    def review(self) -> Segment | None:
-        """Who reviewed this translation, when a current review signs it off."""
-        return review_notice(self.doc)
-
-    @property
-    def colon(self) -> str:
-        """What follows a label such as "Written by": a full-width colon in Chinese."""
-        return colon(self.lang)
-
-    @property
-    def page_label(self) -> str:
-        """"Page {page} of {pages}" in this language, as CSS content."""
-        return _css_counter_text(self.doc.labels.page_of.text)
-
-    def attrs(self, segment: Segment) -> Markup:
-        """``lang`` (and ``dir``) for a segment in another language than this version's."""
-        return lang_attrs(segment, self.doc.lang)
-
-    def content(self, segment: Segment) -> Markup:
-        """A passage of the article as HTML, labelled when it is left in another language."""
-        return _inline(segment) + fallback_label(segment, self.doc.lang)
-
-    def image_exists(self, figure: Figure) -> bool:
-        return self.resources.image(figure) is not None
-
-    def image_uri(self, figure: Figure) -> str:
-        path = self.resources.image(figure)
-        assert path is not None, "image_uri() after image_exists()"
-        return path.as_uri()
-
-
 @cache
 def environment() -> jinja2.Environment:
-    """The print templates, with the helpers every one of them uses."""
-    templates = markup.environment(TEMPLATES)
-    templates.globals.update(kind=lambda block: type(block).__name__, short_url=short_url)
-    return templates
+    """The print templates (and the block template every format shares)."""
+    return markup.environment(TEMPLATES)
+
+
+def view(document: Document, resources: Resources) -> View:
+    """``document`` as the print templates show it: on paper, its images as files."""
+    def image_src(figure: Figure) -> str | None:
+        path = resources.image(figure)
+        return path.as_uri() if path is not None else None
+
+    return View(document, image_src, paper=True)
+
+
+def page_label(document: Document) -> str:
+    """"Page {page} of {pages}" in the document's language, as CSS content."""
+    return _css_counter_text(document.labels.page_of.text)
 
 
 def created_stamp(options: PrintOptions) -> str | None:
@@ -150,11 +86,12 @@ def created_stamp(options: PrintOptions) -> str | None:
 
 def render(document: Document, options: PrintOptions) -> Page:
     """The whole document as one HTML page with its large-print stylesheets."""
-    view = View(document, resources_for(document, options))
+    resources = resources_for(document, options)
+    shown = view(document, resources)
     html = environment().get_template("document.html.j2").render(
-        v=view, created=created_stamp(options), sections=document.sections())
-    page = page_css(options.paper, view.title, view.page_label, rtl=view.dir == "rtl")
-    return Page(html, (font_faces(), page, stylesheet("large-print.css")), view.resources)
+        v=shown, created=created_stamp(options))
+    page = page_css(options.paper, shown.title, page_label(document), rtl=shown.dir == "rtl")
+    return Page(html, (font_faces(), page, stylesheet("large-print.css")), resources)
 
 
 def resources_for(document: Document, options: PrintOptions) -> Resources:
@@ -193,28 +130,6 @@ def page_css(paper: str, title: str, page_label: str, *, rtl: bool,
   @bottom-{start} {{ content: {_css_string(title)}; }}
   @bottom-{end} {{ content: {page_label}; }}
 {heads}}}"""
-
-
-
-
-
-
-def _inline(segment: Segment) -> Markup:
-    """A segment's inline Markdown as HTML; each link also shows its address for print."""
-    html = str(inline(segment.text))
-
-    def with_address(match: re.Match[str]) -> str:
-        href, text = match.group(1), match.group(2)
-        address = short_url(href.replace("&amp;", "&"))
-        if address in text:
-            return match.group(0)
-        return f'{match.group(0)} <span class="address" dir="ltr">({escape(address)})</span>'
-
-    return Markup(re.sub(r'<a href="([^"]*)">(.*?)</a>', with_address, html))
-
-
-
-
 
 
 def _css_counter_text(label: str) -> str:
