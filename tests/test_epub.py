@@ -205,6 +205,17 @@ def test_disclaimer_and_credits_are_in_the_book(reading_books: Path, lang: str) 
         assert f"{plain(credit.title.text)} © {credit.holder}, {credit.license}" in text
 
 
+def test_credit_holders_are_left_to_right_runs_in_arabic(reading_books: Path) -> None:
+    book = _book(reading_books, "ar")
+    runs = [element for item in book.spine()
+            for element in ET.fromstring(book.read(f"EPUB/{item.get('href')}")).iter()
+            if element.get("dir") == "ltr" and element.tag.endswith("span")]
+    texts = ["".join(run.itertext()) for run in runs]
+    document = load_translation(Config(), parse_file(SOURCE / f"{SLUG}.md"), "ar")
+    for credit in document.credits:
+        assert texts.count(f"{credit.holder}, {credit.license}") == 2, credit.holder
+
+
 @lang_params
 def test_container_is_safe_and_reproducible(reading_books: Path, lang: str) -> None:
     infos = _book(reading_books, lang).zip.infolist()

@@ -137,6 +137,15 @@ def test_disclaimer_credits_and_notice_are_on_the_page(reading_books: Path, lang
     assert document.labels.not_reviewed.text in text
 
 
+def test_credit_holders_are_left_to_right_runs_in_arabic(reading_books: Path) -> None:
+    """"CC BY-NC-ND 3.0" keeps its order inside a right-to-left line: each holder and
+    licence is one dir="ltr" run, in the figure captions and in the credits list."""
+    page = _page(reading_books, "ar").read_text(encoding="utf-8")
+    for credit in _document("ar").credits:
+        run = f'<span dir="ltr">{credit.holder}, {credit.license}</span>'
+        assert page.count(run) == 2, run  # under its figure, and in the credits
+
+
 def _small(project: Path, lang: str = "es") -> Document:
     return load_translation(Config(), parse_file(project / "source" / "small.md"), lang)
 
