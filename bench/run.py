@@ -51,7 +51,7 @@ from pipeline.source.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' real meters (ffmpeg's EBU R128)
-from validators import ebur128  # noqa: E402
+from support.validators import ebur128  # noqa: E402
 
 LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
 KOKORO_LANGS = ("es", "fr", "zh_Hans", "hi")

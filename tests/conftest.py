@@ -1,55 +1,43 @@
-"""Shared fixtures: the real project, a small throwaway project, and ways to run the CLI."""
+"""Shared fixtures: a small throwaway project, the CLI in this process, and the one real
+build of the article the end-to-end tests read. Tests under ``e2e/`` are marked ``e2e``:
+``pytest -m "not e2e"`` is the quick loop."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main
+from support import (
+    EPOCH,
+    FIXTURES,
+    READING_FORMATS,
+    READING_LANGS,
+    REAL_LANGS,
+    ROOT,
+    Cli,
+    RealBuild,
+    Result,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-# The seed article as received, kept beside the tests so a clone anywhere can check
-# source/baclofen.md against it; test_source checks the copy against ../shared when
-# that folder is there.
-SEED = FIXTURES / "seed.txt"
-SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_8be5613c8abd27c7.txt"
-REAL_LANGS = ("en", "es", "fr", "ar", "zh_Hans", "hi")
-SHIPPED_CATALOGS = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
-
-
-def shipped_strings() -> list[str]:
-    """Every msgid and msgstr of every shipped catalog."""
-    import polib
-
-    return [text for path in SHIPPED_CATALOGS for entry in polib.pofile(str(path))
-            for text in (entry.msgid, entry.msgstr)]
+E2E = Path(__file__).parent / "e2e"
 
 
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str | Path, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> Result:
-    """Run ``python -m pipeline`` in a subprocess: real exit status, real stderr."""
-    done = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {})})
-    return Result(done.returncode, done.stdout, done.stderr)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/ is an end-to-end test: real builds, real validators."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run the CLI in this process (fast); returns exit status, stdout and stderr."""
     def call(*args: str | Path) -> Result:
         code = main([str(a) for a in args])
@@ -72,29 +60,37 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-# The reading formats' tests share one build of the real article: left to right, right to
-# left, and two complex scripts, with eSpeak NG (fast) for every voice.
-READING_LANGS = ("es", "ar", "hi", "zh_Hans")
-READING_FORMATS = ("audio", "html", "epub", "vtt")
-EPOCH = "1700000000"
+_LINE = re.compile(r"^(\w+): (\S+) baclofen -> .*; ([\d.]+) s$", re.MULTILINE)
 
 
 @pytest.fixture(scope="session")
-def reading_books(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real article's MP3, timeline, HTML, EPUB and WebVTT in ``READING_LANGS``, built
-    once in a scratch project (own speech cache, ``SOURCE_DATE_EPOCH``); its output folder."""
-    root = tmp_path_factory.mktemp("reading")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
+    """The real article, built once (see ``RealBuild``): three builds at a time on the
+    machine's two cores, the print in one, the reading formats of two languages in each
+    of the others (encoding the audio is most of the work)."""
+    root = tmp_path_factory.mktemp("real")
     shutil.copytree(ROOT / "source", root / "source")
     shutil.copytree(ROOT / "locales", root / "locales")
-    formats = [option for name in READING_FORMATS for option in ("--format", name)]
     env = {**os.environ, "PIPELINE_CACHE": str(root / ".cache"), "SOURCE_DATE_EPOCH": EPOCH}
-    # Two languages at a time: the machine has two cores and encoding is most of the work.
+
+    def options(flag: str, values: tuple[str, ...]) -> list[str]:
+        return [option for value in values for option in (flag, value)]
+
+    builds = [[*options("--format", ("pdf", "bilingual")), *options("--lang", REAL_LANGS)],
+              *([*options("--format", READING_FORMATS), *options("--lang", half)]
+                for half in (READING_LANGS[::2], READING_LANGS[1::2]))]
     runs = [subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--engine", "espeak",
-                              *formats, *(option for lang in half for option in ("--lang", lang))],
-                             cwd=root, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-            for half in (READING_LANGS[::2], READING_LANGS[1::2])]
+                              *arguments], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for arguments in builds]
+    seconds: dict[tuple[str, str], float] = {}
     for run in runs:
         _, err = run.communicate()
         assert run.returncode == 0, err[-3000:]
-    return root / "output"
+        seconds |= {(fmt, lang): float(s) for fmt, lang, s in _LINE.findall(err)}
+    return RealBuild(root / "output", seconds)
+
+
+@pytest.fixture(scope="session")
+def reading_books(real_build: RealBuild) -> Path:
+    """The output folder of the real build (its reading formats are in READING_LANGS)."""
+    return real_build.output
