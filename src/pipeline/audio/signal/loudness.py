@@ -4,7 +4,7 @@ Integrated loudness is ITU-R BS.1770-4 computed from the K-weighted energy of ea
 bin (``dsp``): 400 ms blocks every 100 ms, an absolute gate at -70 LUFS and a relative
 gate 10 LU below the loudness of the blocks that pass it. For a book that is a few
 thousand sums, milliseconds, and no audio is read. ffmpeg's EBU R128 meter is the
-independent check the tests and ``make bench`` use (``tests/validators.py``).
+independent check the tests and ``make bench`` use (``tests/support/validators.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pipeline.audio.signal.dsp import BIN, Floats
 
 LOUDNESS: Final = -16.0  # LUFS, integrated; the standard allows +-1 LU
 # LU that 64 kbps LAME takes from the K-weighted loudness of band-limited speech,
-# measured by ffmpeg on the MP3s of every engine (tests/test_audio_loudness.py).
+# measured by ffmpeg on the MP3s of every engine (tests/unit/audio/test_audio_loudness.py).
 CODEC_LOSS: Final = 0.6
 # Peaks standing more than this over an utterance's own loudness are limited when it is
 # prepared: CEILING - LOUDNESS - CODEC_LOSS (13.4 dB) less a margin, so that at its
