@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import re
 import subprocess
 import unicodedata
@@ -55,65 +54,44 @@ lang_params = pytest.mark.parametrize("lang", REAL_LANGS)
 
 # --- the six real PDFs ----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Built:
-    """The real article's PDFs in a temporary output folder, with each build's time."""
-
-    output: Path
-    seconds: dict[str, float]
-
-    def pdf(self, lang: str) -> Path:
-        return self.output / lang / f"{SLUG}.pdf"
-
-
-@pytest.fixture(scope="session")
-def built(real_build: RealBuild) -> Built:
-    """The six PDFs of the session's real build, with their build times written beside."""
+def test_render_times_are_recorded(real_build: RealBuild) -> None:
+    """Each language's build line gives its time (shown with pytest -s)."""
     seconds = {lang: real_build.seconds[("pdf", lang)] for lang in REAL_LANGS}
-    (real_build.output / "render-times.json").write_text(json.dumps(seconds, indent=2) + "\n",
-                                                        encoding="utf-8")
-    return Built(real_build.output, seconds)
-
-
-def test_render_times_are_recorded(built: Built) -> None:
-    """Each language's build time is written next to the PDFs (shown with pytest -s)."""
-    recorded = json.loads((built.output / "render-times.json").read_text(encoding="utf-8"))
     print("\nPDF render time per language (s):",
-          ", ".join(f"{lang} {seconds:.2f}" for lang, seconds in recorded.items()))
-    assert list(recorded) == list(REAL_LANGS)
-    assert all(seconds > 0 for seconds in recorded.values())
-    assert all(built.pdf(lang).stat().st_size > 0 for lang in REAL_LANGS)
+          ", ".join(f"{lang} {time:.2f}" for lang, time in seconds.items()))
+    assert all(time > 0 for time in seconds.values())
+    assert all(real_build.pdf(lang).stat().st_size > 0 for lang in REAL_LANGS)
 
 
 @lang_params
-def test_pdf_ua1_has_no_failed_rules(built: Built, lang: str) -> None:
+def test_pdf_ua1_has_no_failed_rules(real_build: RealBuild, lang: str) -> None:
     """The page validator finds no failed PDF/UA-1 rule."""
-    report = page.validate_pdf(built.pdf(lang), profile="ua1")
+    report = page.validate_pdf(real_build.pdf(lang), profile="ua1")
     failures = "\n".join(f"{f.rule_id}: {f.message}" for f in report.failures)
     assert report.rules.failed == 0, f"{report.rules.failed} failed rules:\n{failures}"
 
 
 @lang_params
-def test_every_font_is_embedded_with_unicode(built: Built, lang: str) -> None:
+def test_every_font_is_embedded_with_unicode(real_build: RealBuild, lang: str) -> None:
     """pdffonts lists at least one font, each embedded and mapped to Unicode."""
-    fonts = _pdffonts(built.pdf(lang))
+    fonts = _pdffonts(real_build.pdf(lang))
     assert fonts, "pdffonts lists no fonts"
     assert [f.name for f in fonts if not f.embedded] == []
     assert [f.name for f in fonts if not f.unicode] == []
 
 
 @lang_params
-def test_no_italic_font_is_used(built: Built, lang: str) -> None:
+def test_no_italic_font_is_used(real_build: RealBuild, lang: str) -> None:
     """Emphasis is bold, never italic: no italic or oblique face is embedded."""
-    names = [f.name for f in _pdffonts(built.pdf(lang))]
+    names = [f.name for f in _pdffonts(real_build.pdf(lang))]
     assert any("Bold" in name for name in names), names  # the emphasis went somewhere
     assert [n for n in names if re.search("italic|oblique", n, re.IGNORECASE)] == []
 
 
 @lang_params
-def test_no_text_is_smaller_than_18pt(built: Built, lang: str) -> None:
+def test_no_text_is_smaller_than_18pt(real_build: RealBuild, lang: str) -> None:
     """Every character on every page (footer too) is at least 18 pt; the H1 is 22 pt."""
-    chars = [char for page_chars in _built_chars(built.pdf(lang)) for char in page_chars]
+    chars = [char for page_chars in _built_chars(real_build.pdf(lang)) for char in page_chars]
     smallest = min(chars, key=lambda char: char["size"])
     assert smallest["size"] >= SMALLEST_PT - TOLERANCE_PT, (
         f"{smallest['size']:.2f} pt {smallest['text']!r} on page {smallest['page_number']} "
@@ -122,21 +100,21 @@ def test_no_text_is_smaller_than_18pt(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_credit_holders_are_in_the_text(built: Built, lang: str) -> None:
+def test_credit_holders_are_in_the_text(real_build: RealBuild, lang: str) -> None:
     """pdftotext finds every image's credit holder."""
-    text = _normalise(pdftext.pdftotext(built.pdf(lang)), lang)
+    text = _normalise(pdftext.pdftotext(real_build.pdf(lang)), lang)
     assert [h for h in CREDIT_HOLDERS if _normalise(h, lang) not in text] == []
 
 
 @lang_params
-def test_disclaimer_is_in_the_text(built: Built, lang: str) -> None:
+def test_disclaimer_is_in_the_text(real_build: RealBuild, lang: str) -> None:
     """The start of each disclaimer paragraph, as translated in the catalog, is extractable."""
     if lang == "ar":
         # pdftotext reverses the text of ligature glyphs in right-to-left lines ('لا'
         # comes out as 'ال', 'على' as 'عىل'), so read the glyphs back ourselves.
-        text = _normalise(_rtl_text(built.pdf(lang)), lang)
+        text = _normalise(_rtl_text(real_build.pdf(lang)), lang)
     else:
-        text = _normalise(pdftext.pdftotext(built.pdf(lang)), lang)
+        text = _normalise(pdftext.pdftotext(real_build.pdf(lang)), lang)
     paragraphs = _disclaimer(lang)
     assert paragraphs, "no disclaimer entries in the catalog"
     missing = [chunk for chunk in (_normalise(p, lang)[:CHUNK] for p in paragraphs)
@@ -152,10 +130,10 @@ MIN_WORDS_INTACT = {"en": 1.0, "es": 1.0, "fr": 1.0, "ar": 0.86, "zh_Hans": 1.0,
 
 
 @lang_params
-def test_words_are_intact_in_the_text(built: Built, lang: str) -> None:
+def test_words_are_intact_in_the_text(real_build: RealBuild, lang: str) -> None:
     """pdftotext gives back (nearly) every distinct word of the catalog as written."""
     words = _catalog_words(lang)
-    text = "\n".join(pdftext.page_texts(built.pdf(lang)))
+    text = "\n".join(pdftext.page_texts(real_build.pdf(lang)))
     if lang.startswith("zh"):
         flat = "".join(text.split())
         broken = sorted(w for w in words if w not in flat)
@@ -170,7 +148,7 @@ def test_words_are_intact_in_the_text(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_disclaimer_is_on_one_page(built: Built, lang: str) -> None:
+def test_disclaimer_is_on_one_page(real_build: RealBuild, lang: str) -> None:
     """The disclaimer's first and last words are found on the same page (the last)."""
     paragraphs = [_normalise(_plain_markdown(p), lang) for p in _disclaimer(lang)]
     size = 8 if lang.startswith("zh") else 3  # characters in Chinese, else words
@@ -181,9 +159,9 @@ def test_disclaimer_is_on_one_page(built: Built, lang: str) -> None:
         last = " ".join(paragraphs[-1].split()[-size:])
     if lang == "ar":  # pdftotext reverses ligatures: read the glyphs
         pages = [_normalise("\n".join(map(pdftext.reading_order, pdftext.lines(chars))), lang)
-                 for chars in _built_chars(built.pdf(lang))]
+                 for chars in _built_chars(real_build.pdf(lang))]
     else:
-        pages = [_normalise(text, lang) for text in pdftext.page_texts(built.pdf(lang))]
+        pages = [_normalise(text, lang) for text in pdftext.page_texts(real_build.pdf(lang))]
     with_first = [n for n, text in enumerate(pages, 1) if first in text]
     with_last = [n for n, text in enumerate(pages, 1) if last in text]
     assert with_first and with_first == with_last, (first, with_first, last, with_last)
@@ -191,9 +169,9 @@ def test_disclaimer_is_on_one_page(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_each_html_element_is_one_structure_element(built: Built, lang: str) -> None:
+def test_each_html_element_is_one_structure_element(real_build: RealBuild, lang: str) -> None:
     """However the pages break, each <p>, list, section, main and link is one element."""
-    config = Config(source=ROOT / "source", locales=ROOT / "locales", output=built.output)
+    config = Config(source=ROOT / "source", locales=ROOT / "locales", output=real_build.output)
     document = load_translation(config, parse_file(ROOT / "source" / f"{SLUG}.md"), lang)
     page_html = render(document, PrintOptions(paper="A4", images=ROOT / "source")).html
     expected = {"/P": len(re.findall(r"<p[ >]", page_html)),
@@ -201,7 +179,7 @@ def test_each_html_element_is_one_structure_element(built: Built, lang: str) -> 
                 "/Sect": len(re.findall(r"<section[ >]", page_html)),
                 "/Part": len(re.findall(r"<main[ >]", page_html)),
                 "/Link": len(re.findall(r"<a ", page_html))}
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.pdf(lang)) as pdf:
         names = [str(e.S) for e in pdftags.elements(pdf.Root.StructTreeRoot)]
         pages = len(pdf.pages)
     assert pages > 5
@@ -209,9 +187,9 @@ def test_each_html_element_is_one_structure_element(built: Built, lang: str) -> 
 
 
 @lang_params
-def test_catalog_declares_language_and_tagging(built: Built, lang: str) -> None:
+def test_catalog_declares_language_and_tagging(real_build: RealBuild, lang: str) -> None:
     """/Lang is the BCP 47 tag; the file is marked, structured and shows its title."""
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.pdf(lang)) as pdf:
         root = pdf.Root
         assert str(root.get("/Lang")) == BCP47[lang]
         assert bool(root.MarkInfo.Marked) is True
@@ -223,19 +201,19 @@ def test_catalog_declares_language_and_tagging(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_title_metadata_is_the_translated_title(built: Built, lang: str) -> None:
+def test_title_metadata_is_the_translated_title(real_build: RealBuild, lang: str) -> None:
     """The XMP dc:title and the Info /Title are the catalog's translation of the title."""
     title = _translated(lang, "Baclofen")
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.pdf(lang)) as pdf:
         with pdf.open_metadata() as xmp:
             assert xmp.get("dc:title") == title
         assert str(pdf.docinfo.Title) == title
 
 
 @lang_params
-def test_bookmarks_follow_the_headings(built: Built, lang: str) -> None:
+def test_bookmarks_follow_the_headings(real_build: RealBuild, lang: str) -> None:
     """One bookmark per H1, H2 and H3 element, under the title as the single top entry."""
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.pdf(lang)) as pdf:
         top = list(_siblings(pdf.Root.Outlines.First))
         bookmarks = list(_outline(pdf.Root.Outlines.First))
         headings = [e for e in pdftags.elements(pdf.Root.StructTreeRoot)
@@ -246,10 +224,10 @@ def test_bookmarks_follow_the_headings(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_paper_size_follows_the_territory(built: Built, lang: str) -> None:
+def test_paper_size_follows_the_territory(real_build: RealBuild, lang: str) -> None:
     """en (US) is US Letter; es, fr, ar, zh_Hans and hi are A4, on every page."""
     expected = LETTER if lang == "en" else A4
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.pdf(lang)) as pdf:
         sizes = {_size(p) for p in pdf.pages}
     assert len(sizes) == 1
     (width, height), = sizes
@@ -258,9 +236,9 @@ def test_paper_size_follows_the_territory(built: Built, lang: str) -> None:
 
 
 @lang_params
-def test_lines_are_flush_to_the_start_edge(built: Built, lang: str) -> None:
+def test_lines_are_flush_to_the_start_edge(real_build: RealBuild, lang: str) -> None:
     """Page 1 aligns to the left margin, or to the right one in Arabic; never both."""
-    first = _built_chars(built.pdf(lang))[0]
+    first = _built_chars(real_build.pdf(lang))[0]
     width = first[0]["page_width"]
     lines = [[c for c in line if c["text"].strip()] for line in pdftext.lines(first)]
     lines = [line for line in lines if line]
@@ -273,13 +251,13 @@ def test_lines_are_flush_to_the_start_edge(built: Built, lang: str) -> None:
     assert end < start
 
 
-def test_arabic_keeps_latin_and_numbers_in_order(built: Built) -> None:
+def test_arabic_keeps_latin_and_numbers_in_order(real_build: RealBuild) -> None:
     """In the Arabic PDF, Latin names and numbers still read left to right."""
     # Visual order (x ascending) of each line: a Latin word must spell forwards. Between
     # Arabic words the bidi algorithm puts "20" to the right of "mg", so an RTL reader
     # meets "20" first: visually "mg 20" is correct and "mg 02" would be broken.
     text = "\n".join("".join(c["text"] for c in sorted(line, key=lambda c: c["x0"]))
-                     for page_chars in _built_chars(built.pdf("ar"))
+                     for page_chars in _built_chars(real_build.pdf("ar"))
                      for line in pdftext.lines(page_chars))
     assert "Lioresal" in text
     assert "GABA" in text

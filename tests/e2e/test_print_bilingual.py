@@ -7,7 +7,6 @@ validator, pikepdf (structure tree), pdfplumber (sizes, alignment) and pdftotext
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import page
@@ -35,44 +34,28 @@ LICENSE_ADDRESSES = ("creativecommons.org/licenses/by-sa/4.0/",
 translation_params = pytest.mark.parametrize("lang", TRANSLATIONS)
 
 
-@dataclass(frozen=True)
-class Built:
-    output: Path
-    seconds: dict[str, float]
-
-    def pdf(self, lang: str) -> Path:
-        return self.output / lang / f"{SLUG}.bilingual.pdf"
-
-
-@pytest.fixture(scope="module")
-def built(real_build: RealBuild) -> Built:
-    """The five bilingual PDFs of the session's real build, with their build times."""
-    return Built(real_build.output,
-                 {lang: real_build.seconds[("bilingual", lang)] for lang in TRANSLATIONS})
-
-
-def test_one_per_translation_none_for_the_source(built: Built) -> None:
+def test_one_per_translation_none_for_the_source(real_build: RealBuild) -> None:
     """Five files; the English original has no bilingual version (shown with pytest -s)."""
-    sizes = {lang: built.pdf(lang).stat().st_size for lang in TRANSLATIONS}
-    print("\nbilingual PDFs:", json.dumps({lang: {"seconds": round(built.seconds[lang], 2),
-                                                   "bytes": sizes[lang]}
+    sizes = {lang: real_build.bilingual(lang).stat().st_size for lang in TRANSLATIONS}
+    seconds = {lang: round(real_build.seconds[("bilingual", lang)], 2) for lang in TRANSLATIONS}
+    print("\nbilingual PDFs:", json.dumps({lang: {"seconds": seconds[lang], "bytes": sizes[lang]}
                                             for lang in TRANSLATIONS}))
     assert all(size > 0 for size in sizes.values())
-    assert not (built.output / "en" / f"{SLUG}.bilingual.pdf").exists()
+    assert not (real_build.output / "en" / f"{SLUG}.bilingual.pdf").exists()
 
 
 @translation_params
-def test_pdf_ua1_has_no_failed_rules(built: Built, lang: str) -> None:
-    report = page.validate_pdf(built.pdf(lang), profile="ua1")
+def test_pdf_ua1_has_no_failed_rules(real_build: RealBuild, lang: str) -> None:
+    report = page.validate_pdf(real_build.bilingual(lang), profile="ua1")
     assert report.rules.failed == 0, [f"{f.rule_id}: {f.message}" for f in report.failures]
 
 
 @translation_params
-def test_one_table_one_row_per_block(built: Built, lang: str) -> None:
+def test_one_table_one_row_per_block(real_build: RealBuild, lang: str) -> None:
     """One /Table (however many pages), a header row of two /TH, then one row per block:
     title, each heading, paragraph, list item and figure, credits, sources, disclaimer."""
     expected_rows = 1 + 1 + len(list(rows(*_documents(lang)))) + 3
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.bilingual(lang)) as pdf:
         assert len(pdf.pages) > 5
         elements = list(pdftags.elements(pdf.Root.StructTreeRoot))
         kinds = [str(e.S) for e in elements]
@@ -85,9 +68,10 @@ def test_one_table_one_row_per_block(built: Built, lang: str) -> None:
 
 
 @translation_params
-def test_each_cell_has_its_language_and_headers_their_scope(built: Built, lang: str) -> None:
+def test_each_cell_has_its_language_and_headers_their_scope(real_build: RealBuild,
+                                                            lang: str) -> None:
     """Left cells /Lang en, right cells the translation's; each TH has /Scope /Column."""
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.bilingual(lang)) as pdf:
         assert str(pdf.Root.Lang) == BCP47[lang]
         cells = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S in ("/TH", "/TD")]
         langs = [str(cell.get("/Lang", "")) for cell in cells]
@@ -97,29 +81,29 @@ def test_each_cell_has_its_language_and_headers_their_scope(built: Built, lang: 
 
 
 @translation_params
-def test_rows_do_not_break_across_pages(built: Built, lang: str) -> None:
+def test_rows_do_not_break_across_pages(real_build: RealBuild, lang: str) -> None:
     """Everything a row shows is on one page."""
-    with pikepdf.open(built.pdf(lang)) as pdf:
+    with pikepdf.open(real_build.bilingual(lang)) as pdf:
         table_rows = [e for e in pdftags.elements(pdf.Root.StructTreeRoot) if e.S == "/TR"]
         pages = [{page_of for page_of, _mcid in pdftags.marked_content(row)} for row in table_rows]
     assert all(len(on) == 1 for on in pages), [n for n, on in enumerate(pages) if len(on) > 1]
 
 
 @translation_params
-def test_nothing_is_smaller_than_clear_print(built: Built, lang: str) -> None:
+def test_nothing_is_smaller_than_clear_print(real_build: RealBuild, lang: str) -> None:
     """Every character, running heads and footers too, is 14 pt or more."""
-    smallest = min((c for page_chars in _chars(built.pdf(lang)) for c in page_chars),
+    smallest = min((c for page_chars in _chars(real_build.bilingual(lang)) for c in page_chars),
                    key=lambda c: c["size"])
     assert smallest["size"] >= CLEAR_PRINT_PT - 0.01, smallest["text"]
 
 
 @translation_params
-def test_both_disclaimers_and_all_credits(built: Built, lang: str) -> None:
+def test_both_disclaimers_and_all_credits(real_build: RealBuild, lang: str) -> None:
     """Each column holds its language's disclaimer and the credit list's licences."""
     english = [e.msgid for e in _disclaimer_entries(lang)]
     translated = [e.msgstr for e in _disclaimer_entries(lang)]
     for column, paragraphs in (("left", english), ("right", translated)):
-        text = _column_text(built.pdf(lang), lang if column == "right" else "en", column)
+        text = _column_text(real_build.bilingual(lang), lang if column == "right" else "en", column)
         squeeze = "".join if lang in ("zh_Hans", "ar") and column == "right" else " ".join
         assert all(squeeze(p.split())[:30] in squeeze(text.split()) for p in paragraphs)
         # Each holder is named under its figure and in the credits (in Latin script).
@@ -131,9 +115,9 @@ def test_both_disclaimers_and_all_credits(built: Built, lang: str) -> None:
                        for address in LICENSE_ADDRESSES), column
 
 
-def test_arabic_column_is_flush_right(built: Built) -> None:
+def test_arabic_column_is_flush_right(real_build: RealBuild) -> None:
     """In the Arabic handout the right column's lines end at its right edge."""
-    first = _chars(built.pdf("ar"))[1]  # page 2: body rows only
+    first = _chars(real_build.bilingual("ar"))[1]  # page 2: body rows only
     lines = [line for line in pdftext.lines(_right_half(first)) if len(line) > 3]
     right_edges = [round(max(c["x1"] for c in line)) for line in lines]
     left_edges = [round(min(c["x0"] for c in line)) for line in lines]

@@ -65,3 +65,9 @@ class RealBuild:
 
     def path(self, lang: str, suffix: str) -> Path:
         return self.output / lang / f"baclofen{suffix}"
+
+    def pdf(self, lang: str) -> Path:
+        return self.path(lang, ".pdf")
+
+    def bilingual(self, lang: str) -> Path:
+        return self.path(lang, ".bilingual.pdf")
