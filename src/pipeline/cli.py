@@ -156,8 +156,9 @@ def cmd_units(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
-        description="Turn a patient-education article into large-print PDFs and narrated "
-                    "MP3s in every language that has a catalog.")
+        description="Turn a patient-education article into accessible handouts in every "
+                    "language that has a catalog: large-print and bilingual PDFs, narrated "
+                    "MP3s, web pages, EPUBs with read-along and transcripts.")
     parser.add_argument("--source", type=Path, default=Path("source"),
                         help="folder of source articles (default: source)")
     parser.add_argument("--locales", type=Path, default=Path("locales"),
