@@ -1,8 +1,11 @@
-"""Progress for long work: one rewritten line on a terminal, a few plain lines in a log."""
+"""What the commands print for people: progress for long work (one rewritten line on a
+terminal, a few plain lines in a log), and tables."""
 
 from __future__ import annotations
 
 import sys
+import unicodedata
+from collections.abc import Sequence
 from typing import TextIO
 
 
@@ -29,3 +32,19 @@ class Progress:
         else:
             self.stream.write(line[:150] + "\n")
         self.stream.flush()
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a terminal: wide for CJK, nothing for combining marks."""
+    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table_text(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell, a rule under the first."""
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell + " " * (size - width(cell))
+                       for cell, size in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * size for size in widths))
+    return "\n".join(lines)

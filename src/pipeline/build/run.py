@@ -65,7 +65,7 @@ def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
     now = {(f.slug, f.lang, f.format) for f in found}
     for failure in failures(config.output, slugs, langs or ()):
         if (failure.slug, failure.lang) not in planned and not config.reviewed_only:
-            forget(config.output, failure)
+            forget(config.output, failure.slug, failure.lang, failure.format)
         elif failure.format in formats and (failure.slug, failure.lang, failure.format) \
                 not in now:
             found.append(failure)

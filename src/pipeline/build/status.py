@@ -31,6 +31,7 @@ from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.locales import check_locale
 from pipeline.output import atomic_write, exclusive
+from pipeline.progress import table_text
 
 FAILED_DIR = ".failed"
 STALE_DIR = ".stale"
@@ -109,12 +110,11 @@ def clear(output: Path, slug: str, lang: str, format: str, products: Iterable[Pa
           dependents: Iterable[str] = ()) -> None:
     """A unit built: forget its failure, and the stale copies its new outputs replace;
     the formats made from it that were only blocked by it are buildable again."""
-    for name in (format, *dependents):
-        path = record_path(output, slug, lang, name)
-        failure = read_record(path) if name != format else None
-        if name == format or (failure is not None and failure.blocked_by == format):
-            path.unlink(missing_ok=True)
-            _prune(path.parent, output)
+    forget(output, slug, lang, format)
+    for name in dependents:
+        failure = read_record(record_path(output, slug, lang, name))
+        if failure is not None and failure.blocked_by == format:
+            forget(output, slug, lang, name)
     for product in products:
         stale = stale_path(output, product)
         if stale.is_dir() and not stale.is_symlink():
@@ -135,10 +135,10 @@ def _prune(folder: Path, output: Path) -> None:
         folder = folder.parent
 
 
-def forget(output: Path, failure: Failure) -> None:
-    """Drop the record of a unit that is no longer built at all (its article or language
-    was removed); what it set aside stays in ``.stale/``."""
-    path = record_path(output, failure.slug, failure.lang, failure.format)
+def forget(output: Path, slug: str, lang: str, format: str) -> None:
+    """Drop a unit's record (it built, or its article or language was removed); what it
+    set aside stays in ``.stale/``."""
+    path = record_path(output, slug, lang, format)
     path.unlink(missing_ok=True)
     _prune(path.parent, output)
 
@@ -208,14 +208,11 @@ def table(statuses: Sequence[UnitStatus], formats: Sequence[str]) -> str:
     rows: dict[tuple[str, str], dict[str, UnitStatus]] = {}
     for status in statuses:
         rows.setdefault((status.slug, status.lang), {})[status.format] = status
-    header = ("article", "lang", *formats)
-    lines = [header]
+    lines = [("article", "lang", *formats)]
     for (slug, lang), cells in rows.items():
         lines.append((slug, lang, *(str(cells[f].state) if f in cells else "-"
                                     for f in formats)))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
-            .rstrip() for line in lines]
+    text = [table_text(lines)]
     details: dict[tuple[str, str, str], list[str]] = {}
     for status in statuses:
         if status.detail:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.catalogs.review import ReviewState
 from pipeline.catalogs.translate import Coverage
 from pipeline.locales import english_name, native_name
+from pipeline.progress import table_text
 from pipeline.translators.readability import GRADE_LIMIT, LABELS, Readability
 
 
@@ -56,12 +55,6 @@ class LanguageReport:
         }
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: wide for CJK, nothing for combining marks."""
-    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 _COLUMNS = ("article", "lang", "language", "translated", "fuzzy", "untransl.", "words",
             "%", "disclaimer", "fallback", "labels %", "review")
 
@@ -81,7 +74,7 @@ def table(reports: list[LanguageReport]) -> str:
             "-" if data["labels_percent"] is None else f"{data['labels_percent']:.0f}",
             report.review.describe() if report.review else report.review_status,
         ))
-    return _layout(rows)
+    return table_text(rows)
 
 
 def readability_table(reports: list[LanguageReport]) -> str:
@@ -90,7 +83,7 @@ def readability_table(reports: list[LanguageReport]) -> str:
     for report in reports:
         if report.readability is not None:
             rows.append((report.slug, report.lang, describe(report.readability)))
-    return _layout(rows)
+    return table_text(rows)
 
 
 # Figures that come from a readability formula (the rest are plain counts).
@@ -111,13 +104,3 @@ def describe(readability: Readability) -> str:
     text = (", ".join(formulas) + "; " if formulas
             else "no validated formula, counts only: ") + ", ".join(counts)
     return f"{text}  WARNING: above grade {GRADE_LIMIT}" if readability.warning else text
-
-
-def _layout(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows as columns padded to their widest cell, a rule under the first."""
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell + " " * (width - _width(cell))
-                       for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)

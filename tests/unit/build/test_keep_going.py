@@ -69,7 +69,8 @@ def test_a_refused_catalog_does_not_stop_the_other_languages(two_languages: Path
     table = status.out.split("\n\n")[0].splitlines()
     assert table[0].split() == ["article", "lang", "audio", "pdf", "bilingual", "html",
                                 "epub", "vtt"]
-    rows = {tuple(line.split()[:2]): line.split()[2:] for line in table[1:]}
+    assert set(table[1]) == {"-", " "}  # the rule under the header
+    rows = {tuple(line.split()[:2]): line.split()[2:] for line in table[2:]}
     assert rows[("small", VARIANT)] == ["refused"] * 2 + ["missing"] + ["refused"] * 3
     assert rows[("small", "es")] == ["built"] * 2 + ["missing", "built", "built", "missing"]
     assert f"small {VARIANT} (audio, pdf, html, epub): {where}" in status.out, status.out
