@@ -29,13 +29,20 @@ PIPELINE := $(VENV)/bin/pipeline $(if $(SETTINGS),--settings $(SETTINGS) )--sour
 
 # The unit list (one file per article, language and format, with everything it reads)
 # comes from the builders themselves: `pipeline units --make` writes it as Make rules,
-# regenerated whenever the articles, catalogs, code or these variables change.
+# one rule per article and language whose targets are its formats' files (GNU Make 4.3
+# grouped targets), regenerated whenever the articles, catalogs, code or these variables
+# change.
 MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
                  $(LOCALES)/*/LC_MESSAGES/*.po $(LOCALES)/*/*.review.toml src/pipeline/*.py \
                  src/pipeline/*/*.py pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
+# One process per article and language builds whichever of its formats are out of date;
+# `make pdf html` asks it for those formats only (with what they are made from). FORMATS
+# comes from the unit list.
+FORMAT_OPTIONS = $(if $(filter-out $(FORMATS),$(MAKECMDGOALS)),,$(foreach f,$(filter \
+                   $(FORMATS),$(MAKECMDGOALS)),--format $(f)))
 SCOPE := $(LANG_OPTIONS) $(ARTICLES)
 REVIEWED := $(if $(REVIEWED_ONLY),--reviewed-only)
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
@@ -48,7 +55,10 @@ $(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \
           || mv -f $(MAKEDIR)/key.new $(MAKEDIR)/key)
 
 .PHONY: all setup test lint pot update-po check report status release bench clean distclean
-.DELETE_ON_ERROR:
+# No .DELETE_ON_ERROR: every output is written to a temporary file and renamed, so a
+# failed recipe leaves no half-written file; and a language's process that made three of
+# its formats before the fourth failed must not lose the three (Make would delete every
+# grouped target that changed).
 .DEFAULT_GOAL := all
 
 # Goals that build outputs (all, a format such as pdf, an output file) are made by a

@@ -88,7 +88,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build outputs: every format of each article in each language, or those named."""
     formats = args.format or list(registry.names())
-    return _summarise(build(_config(args), args.slugs, args.lang, formats))
+    return _summarise(build(_config(args), args.slugs, args.lang, formats,
+                            outdated_only=getattr(args, "outdated", False)))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -198,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", action="append", metavar="NAME", choices=registry.names(),
                        help=f"format to build (repeatable): {', '.join(registry.names())} "
                             "(default: all)")
+    build.add_argument("--outdated", action="store_true",
+                       help="build only what is out of date (missing, or older than what it "
+                            "is made from, by Make's rule), with what it is made from: how "
+                            "make and Snakemake run one process per article and language")
     # Shortcuts for one format, e.g. `pipeline pdf` = `pipeline build --format pdf`.
     shortcuts = []
     for name in registry.names():

@@ -3,12 +3,14 @@ and catalogs, running the CLI, and the one real build of the article (``RealBuil
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -24,6 +26,15 @@ READING_LANGS = ("es", "ar", "hi", "zh_Hans")
 READING_FORMATS = ("audio", "html", "epub", "vtt")
 SHIPPED_CATALOGS = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
 EPOCH = "1700000000"
+
+
+def listed_units(listing: str) -> list[dict[str, Any]]:
+    """Every unit of ``pipeline units --json`` (which lists them by article and language),
+    each with its article and language."""
+    data = json.loads(listing)
+    return [{**unit, "article": group["article"], "lang": group["lang"],
+             "code": data["code"][unit["format"]]}
+            for group in data["groups"] for unit in group["units"]]
 
 
 def shipped_strings() -> list[str]:

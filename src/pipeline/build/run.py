@@ -6,6 +6,7 @@ The stages meet here: source -> translate -> builders -> output.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -24,7 +25,7 @@ from pipeline.build.status import (
     outdated,
     refuse_article,
 )
-from pipeline.build.units import Unit, catalog_path, plan, unit_for
+from pipeline.build.units import Unit, catalog_path, language_units, plan, unit_for
 from pipeline.catalogs.translate import fallbacks, load_translation
 from pipeline.config import Config
 from pipeline.errors import PipelineError
@@ -34,9 +35,13 @@ from pipeline.source.documents import articles
 
 
 def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
-          formats: Sequence[str], *, sweep_only: bool = False) -> list[Failure]:
+          formats: Sequence[str], *, sweep_only: bool = False,
+          outdated_only: bool = False) -> list[Failure]:
     """Build ``formats`` of each article in each language, one line per file made; go on
     past a unit that fails. Returns what could not be built (now or before, in scope).
+
+    ``outdated_only``: build only the units that are out of date (see ``_outdated``),
+    as Make's one rule per article and language asks (``pipeline build --outdated``).
 
     ``sweep_only``: build nothing, only set aside the outputs a build by Make or
     Snakemake cannot have rebuilt: those of languages left out and of articles that
@@ -59,7 +64,7 @@ def build(config: Config, slugs: Sequence[str], langs: Sequence[str] | None,
                           f"'{lang}' is left out", file=sys.stderr)
                 found += left_out(config, document, lang, reason, formats)
             elif not sweep_only:
-                found += _build_language(config, document, lang, formats)
+                found += _build_language(config, document, lang, formats, outdated_only)
     # What failed in an earlier build and has not been built since counts too, unless
     # its article or language is gone.
     now = {(f.slug, f.lang, f.format) for f in found}
@@ -108,12 +113,20 @@ def _status(unit: Unit, reason: str | None, failure: Failure | None) -> UnitStat
     return status(State.MISSING)
 
 
-def _build_language(config: Config, document: Document, lang: str, formats: Sequence[str]
-                    ) -> list[Failure]:
-    """Every format of one article in one language; returns those that failed."""
-    chosen = [registry.load(name) for name in formats
+def _build_language(config: Config, document: Document, lang: str, formats: Sequence[str],
+                    outdated_only: bool = False) -> list[Failure]:
+    """Every format of one article in one language (those out of date: ``outdated_only``),
+    in one process that reads the article and the catalog once; returns those that
+    failed."""
+    chosen = [registry.load(name) for name in _with_needs(formats, outdated_only)
               if not (registry.load(name).translations_only
                       and lang == to_gettext(document.lang))]
+    current: list[Unit] = []
+    if outdated_only:
+        chosen, current = _outdated(config, document, lang, chosen)
+        if not chosen:
+            _settle(config, document, lang, current)
+            return []
     try:
         job = Job(config, document, load_translation(config, document, lang), lang)
     except PipelineError as error:
@@ -145,7 +158,61 @@ def _build_language(config: Config, document: Document, lang: str, formats: Sequ
               registry.dependents(builder.name))
         print(f"{unit} -> {summary}{fallback}; {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
+    _settle(config, document, lang, current)
     return failed
+
+
+def _with_needs(formats: Sequence[str], outdated_only: bool) -> list[str]:
+    """``formats`` in build order; with ``outdated_only``, also the formats they are made
+    from (an EPUB asked for needs its audio to be current, as Make's rules ensured)."""
+    wanted = set(formats)
+    if outdated_only:
+        for name in reversed(registry.names()):
+            if name in wanted:
+                wanted.update(registry.load(name).needs)
+    return [name for name in registry.names() if name in wanted]
+
+
+def _outdated(config: Config, document: Document, lang: str,
+              chosen: Sequence[registry.Builder]) -> tuple[list[registry.Builder], list[Unit]]:
+    """The builders whose output is out of date, by Make's rule on each format's own
+    prerequisites (missing, or older than one of them), or whose last build failed, or
+    that are made from an output rebuilt now; and the units found current."""
+    recorded = {f.format for f in failures(config.output, (document.slug,), (lang,))}
+    todo: list[registry.Builder] = []
+    current: list[Unit] = []
+    for builder in chosen:
+        unit = unit_for(config, document, lang, builder.name)
+        if (builder.name in recorded or not unit.target.exists()
+                or any(b.name in builder.needs for b in todo)
+                or outdated(unit.target, unit.sources())):
+            todo.append(builder)
+        else:
+            current.append(unit)
+    return todo, current
+
+
+def _settle(config: Config, document: Document, lang: str, current: Sequence[Unit]) -> None:
+    """Mark outputs found current as made from what they are made from now.
+
+    Make and Snakemake see one rule per article and language, with every format's
+    prerequisites together: an output that needed no rebuild (a PDF, after a lexicon
+    edit that only the audio reads) would look older than that rule's newest
+    prerequisite, and every later build would start the process again to find nothing
+    to do. Its time becomes that of the newest prerequisite of the language's units (as
+    Ninja's ``restat`` does; Make's rule is "newer than", so equal is current). It stays
+    older than anything built in this run, so the order of the formats made from it
+    still holds.
+    """
+    if not current:
+        return
+    sources = {path for unit in language_units(config, document, lang)
+               for path in (*unit.inputs, *unit.code)}
+    newest = max((path.stat().st_mtime_ns for path in sources if path.exists()), default=0)
+    for unit in current:
+        stat = unit.target.stat()
+        if stat.st_mtime_ns < newest:
+            os.utime(unit.target, ns=(stat.st_atime_ns, newest))
 
 
 def _fallback_note(document: Document, source_lang: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.build import registry
 from pipeline.build.units import PACKAGE, code_files
-from support import FIXTURES, ROOT, Cli
+from support import FIXTURES, ROOT, Cli, listed_units
 
 
 def test_every_builder_names_itself_and_is_found_by_name() -> None:
@@ -35,7 +35,7 @@ def test_an_unknown_format_is_a_usage_error(project: Path, cli: Cli,
 def test_units_list_each_file_with_what_it_reads(project: Path, cli: Cli) -> None:
     result = cli("units", "--json")
     assert result.code == 0, result.err
-    units = json.loads(result.out)
+    units = listed_units(result.out)
     assert {(u["lang"], u["format"]) for u in units} == {
         (lang, name) for lang in ("en", "es") for name in registry.names()
         if not (lang == "en" and registry.load(name).translations_only)}
@@ -75,11 +75,13 @@ def test_make_plans_from_the_unit_list(project: Path, cli: Cli, goal: str) -> No
     folders = [f"{name.upper()}={project / name}" for name in ("source", "locales", "output")]
     planned = _make("-n", goal, *folders)
     assert planned.returncode == 0, planned.stderr
-    commands = [line for line in planned.stdout.splitlines() if " build --format " in line]
-    wanted = {"pdf"} if goal == "pdf" else set(registry.names())
-    assert {line.split(" --format ")[1].split()[0] for line in commands} == wanted
+    # One process per article and language, asked for the formats of the goal (none
+    # named: every format of it that is out of date).
+    commands = [line for line in planned.stdout.splitlines() if " build --outdated " in line]
+    assert sorted(re.findall(r"--lang (\S+) small$", "\n".join(commands), re.M)) == ["en", "es"]
+    asked = {tuple(re.findall(r"--format (\S+)", line)) for line in commands}
+    assert asked == ({("pdf",)} if goal == "pdf" else {()})
     assert not any("--lang de" in line for line in commands)
-    assert any("--lang es small" in line for line in commands)
     assert "'de' is left out" in planned.stderr
     assert (project / "output" / ".make" / "units.mk").is_file()
 
@@ -90,7 +92,7 @@ def test_the_file_that_chooses_the_voices_is_an_input_of_the_audio(
     """Edit the voices in either settings file, and Make rebuilds the books."""
     table = "[pipeline.voices]" if name == "pipeline.toml" else "[tool.pipeline.voices]"
     (project / name).write_text(f'{table}\nes = {{ engine = "espeak" }}\n')
-    units = json.loads(cli("units", "--json").out)
+    units = listed_units(cli("units", "--json").out)
     audio = next(u for u in units if u["lang"] == "es" and u["format"] == "audio")
     pdf = next(u for u in units if u["lang"] == "es" and u["format"] == "pdf")
     assert name in audio["inputs"] and name not in pdf["inputs"]
@@ -109,7 +111,7 @@ def test_a_library_too_large_for_a_command_line_is_planned(project: Path) -> Non
     assert "Argument list too long" not in planned.stderr
     key = (project / "output" / ".make" / "key").read_text()
     assert len(key) > 128 * 1024 and f"799-{'x' * 200}.png" in key
-    assert any(" build --format pdf " in line for line in planned.stdout.splitlines())
+    assert any(" build --outdated --format pdf " in line for line in planned.stdout.splitlines())
 
 
 # --- each fact about a format in one place ------------------------------------------------
@@ -170,26 +172,42 @@ def test_a_second_builder_of_one_name_is_refused() -> None:
 
 
 def test_units_carry_what_their_format_asks_of_a_scheduler(project: Path, cli: Cli) -> None:
-    units = json.loads(cli("units", "--json").out)
-    resources = {u["format"]: u["resources"] for u in units}
+    listing = json.loads(cli("units", "--json").out)
+    resources = {u["format"]: u["resources"] for u in listed_units(json.dumps(listing))}
     assert resources["audio"] == dict(registry.load("audio").resources)
     assert resources["audio"]["mem_mb"] > resources["html"]["mem_mb"]
+    # One process makes a language's formats one after another: the most memory any of
+    # them needs, and the sum of their times.
+    spanish = next(g for g in listing["groups"] if g["lang"] == "es")
+    assert spanish["resources"] == {
+        "mem_mb": max(r["mem_mb"] for r in resources.values()),
+        "runtime": sum(r["runtime"] for r in resources.values())}
 
 
-def test_editing_code_no_builder_runs_rebuilds_nothing(project: Path) -> None:
-    """make -n -W FILE: what would be made again if FILE changed."""
+def test_editing_code_no_builder_runs_rebuilds_nothing(project: Path, cli: Cli) -> None:
+    """make -n -W FILE: which languages would be made again if FILE changed; and, inside
+    a language's process, which formats (those whose own code it is)."""
     folders = [f"{name.upper()}={project / name}" for name in ("source", "locales", "output")]
     settings = f"SETTINGS={FIXTURES / 'espeak-voices.toml'}"
     assert _make("pdf", "html", *folders, settings).returncode == 0
 
-    def rebuilt(changed: str) -> set[tuple[str, str]]:
+    def rebuilt(changed: str) -> set[str]:
         planned = _make("-n", "-W", f"src/pipeline/{changed}", "pdf", "html", *folders,
                         settings)
         assert planned.returncode == 0, planned.stderr
-        return set(re.findall(r" build --format (\S+) --lang (\S+) ", planned.stdout))
+        return set(re.findall(r" build --outdated --format pdf --format html --lang (\S+) ",
+                              planned.stdout))
 
     assert rebuilt("translators/report.py") == set()
     assert rebuilt("build/status.py") == set()
-    assert rebuilt("print/pdf.py") == {("pdf", "en"), ("pdf", "es")}
-    assert rebuilt("html/render.py") == {("html", "en"), ("html", "es")}
-    assert len(rebuilt("catalogs/translate.py")) == 4
+    assert rebuilt("print/pdf.py") == {"en", "es"}
+    assert rebuilt("catalogs/translate.py") == {"en", "es"}
+    units = listed_units(cli("units", "--json").out)
+
+    def formats(changed: str) -> set[str]:
+        return {u["format"] for u in units
+                if u["lang"] == "es" and str(PACKAGE / changed) in u["code"]}
+
+    assert formats("print/pdf.py") == {"pdf", "bilingual"}
+    assert formats("html/render.py") == {"html", "epub"}  # the EPUB lays out its text so too
+    assert formats("catalogs/translate.py") == set(registry.names())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, Cli, run_cli
+from support import ROOT, Cli, listed_units, run_cli
 
 
 def test_parse_json_shows_the_whole_model() -> None:
@@ -88,7 +88,7 @@ def test_settings_file_chooses_the_voices(project: Path) -> None:
     assert result.code == 0, result.err
     assert "(es: espeak es)" in result.err
     listed = run_cli("--settings", settings, "units", "--json", "--lang", "es", cwd=project)
-    audio = next(u for u in json.loads(listed.out) if u["format"] == "audio")
+    audio = next(u for u in listed_units(listed.out) if u["format"] == "audio")
     assert str(settings) in audio["inputs"]
     missing = run_cli("--settings", "absent.toml", "audio", cwd=project)
     assert (missing.code, missing.err) == (1, "absent.toml: no such settings file\n")
