@@ -33,7 +33,9 @@ ARTICLE = ROOT / "source" / "baclofen.md"
 LINE = re.compile(r"audio: (\S+) \S+ -> \S+: ([\d.]+) min, \d+ chapters, (-?[\d.]+) LUFS, "
                   r"(-?[\d.]+) dBTP; (\d+) utterances synthesised, (\d+) reused \((.*?)\); "
                   r"(\d+) utterances encoded; engines ([\d.]+) s; ([\d.]+) s")
-TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s(?: cpu ([\d.]+)\+([\d.]+) s)?$")
+# /usr/bin/time's line; under make, with the command it timed (%C), so that each
+# language's process is told apart from the other job's printing beside it.
+TIMED = re.compile(r"^RSS (\d+) KB wall [\d.]+ s(?: cpu ([\d.]+)\+([\d.]+) s)?(?:: (.*))?$")
 TIME = ("/usr/bin/time", "-f", "RSS %M KB wall %e s cpu %U+%S s")
 
 
@@ -47,9 +49,11 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
             continue
         lang, minutes, lufs, peak, made, reused, engines, encoded, engine_s, wall = \
             match.groups()
-        # /usr/bin/time reports right after the process ends (other jobs may print between)
-        timed = next((m for later in lines[number + 1:number + 40]
-                      if (m := TIMED.match(later))), None)
+        # /usr/bin/time reports when the language's process ends (after its other
+        # formats, with other jobs printing between): the line naming its language.
+        timed = next((m for later in lines[number + 1:]
+                      if (m := TIMED.match(later))
+                      and (m.group(4) is None or f" --lang {lang} " in f"{m.group(4)} ")), None)
         rss = int(timed.group(1)) // 1024 if timed else None
         cpu = float(timed.group(2)) + float(timed.group(3)) if timed and timed.group(2) else None
         found[lang] = {"voices": engines, "book_minutes": float(minutes),

@@ -60,7 +60,7 @@ ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
 ESPEAK_VOICES = {lang: VoiceChoice("espeak") for lang in KOKORO_LANGS}
 # Each pipeline process timed: peak memory, and CPU seconds (wall time depends on what
 # else runs on the machine; CPU time much less).
-TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s cpu %U+%S s" .venv/bin/pipeline '
+TIMED = ('PIPELINE=/usr/bin/time -f "RSS %M KB wall %e s cpu %U+%S s: %C" .venv/bin/pipeline '
          '--source source --locales {locales} --output {output}')
 
 
@@ -160,11 +160,12 @@ def machine() -> dict[str, object]:
 
 
 def default_build(scratch: Path, langs: Sequence[str], cache: Path) -> dict[str, object]:
-    """The default voices, make -j2, each process timed; speech from the per-engine runs
-    (so es and en are not cold here: their cold figures are the per-engine ones)."""
-    seconds, _, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+    """The default voices, cold (an empty speech cache), make -j2, each process (one per
+    language: every format of it) timed; how many of the two cores it kept busy."""
+    seconds, cpu, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
     found = books.book_lines(log)
-    return {"make_j2_seconds": round(seconds, 1), "languages": found,
+    return {"make_j2_seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "cores_busy": round(cpu / seconds, 2), "languages": found,
             "peak_rss_mb": max(book["peak_rss_mb"] or 0 for book in found.values())}
 
 
@@ -221,9 +222,11 @@ def main() -> None:
         print("bench: make -j1 and -j2 cold, every language (eSpeak NG)...", file=sys.stderr)
         one, one_cpu, one_rss, log_one = make(scratch, "j1", langs, jobs=1)
         two, two_cpu, two_rss, log_two = make(scratch, "j2", langs, jobs=2)
-        print("bench: make -j2, default voices...", file=sys.stderr)
-        results["default"] = default_build(scratch, langs, cache)
-        noop, _, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+        print("bench: make -j2, default voices, cold...", file=sys.stderr)
+        cold_cache = scratch / "cache-cold"
+        results["default"] = default_build(scratch, langs, cold_cache)
+        noop, _, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False,
+                               cache=cold_cache)
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
             "speedup_j2_over_j1": round(one / two, 2), "noop_seconds": round(noop, 2),
@@ -249,40 +252,63 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+# The goals, stated where two cores can meet them (see docs/performance.md).
+GOALS = {"edit_over_cold": 0.10, "pipeline_over_raw": 1.05, "cores_busy": 1.8,
+         "rss_mb": 500, "noop_seconds": 0.5}
+
+
+def _goal(value: float, goal: float, *, most: bool = True) -> str:
+    """"goal <= 0.1: met" or "...: NOT met" (``most``: the value may be at most ``goal``)."""
+    met = value <= goal if most else value >= goal
+    return f"goal {'<=' if most else '>='} {goal:g}: {'met' if met else 'NOT met'}"
+
+
 def table(results: dict[str, Any]) -> str:
     m, d = results["make"], results["default"]
     rows = []
     for name, e in results["engines"].items():
         cold, edit = e["cold"], e["edit"]
+        edit_worst = max(e["edit_over_cold"], e["edit_over_cold_cpu"])
+        # Wall time of the process: for eSpeak NG (the engine almost free) the book's
+        # own work (loudness, chapters, tags) dominates its CPU time, which no goal on
+        # the engine can hold.
+        over_raw = e["process_over_raw"]
         rows += [
             (f"{name} ({e['lang']}): raw engine + one encode", f"{e['raw_seconds']} s"),
             (f"{name} ({e['lang']}): cold book (builder / process)",
              f"{cold['pipeline_seconds']} s / {cold['process_seconds']} s, "
              f"{cold['book_minutes']} min of audio"),
-            (f"{name} ({e['lang']}): pipeline / raw (builder; process; CPU)",
+            (f"{name} ({e['lang']}): pipeline / raw (builder; process wall; CPU)",
              f"{e['pipeline_over_raw']}; {e['process_over_raw']}; {e['cpu_over_raw_cpu']} "
-             "(goal <= 1.15)"),
-            (f"{name} ({e['lang']}): one msgstr edited / cold (process; builder; CPU)",
+             f"({_goal(over_raw, GOALS['pipeline_over_raw'])})"),
+            (f"{name} ({e['lang']}): one msgstr edited / cold (wall; builder; CPU)",
              f"{e['edit_over_cold']:.1%}; {e['edit_over_cold_in_builder']:.1%}; "
              f"{e['edit_over_cold_cpu']:.1%} "
              f"({edit['process_seconds']} s: {edit['synthesised']} synthesised, "
-             f"{edit['encoded']} utterance encoded; goal <= 10 %)"),
+             f"{edit['encoded']} utterance encoded; wall and CPU "
+             f"{_goal(edit_worst, GOALS['edit_over_cold'])})"),
             (f"{name} ({e['lang']}): peak RSS per process", f"{e['peak_rss_mb']} MB "
-             f"(goal <= 500; the bare engine: {e['raw_process_rss_mb']} MB)"),
+             f"({_goal(e['peak_rss_mb'], GOALS['rss_mb'])}; the bare engine: "
+             f"{e['raw_process_rss_mb']} MB)"),
             (f"{name} ({e['lang']}): ffmpeg ebur128", "{:.1f} LUFS, {:.1f} dBTP".format(
                 *e["ebur128"])),
         ]
+    largest = max(d["peak_rss_mb"], m["peak_rss_mb_make"])
     rows += [
         ("cold, eSpeak NG settings, make -j1 / -j2", f"{m['cold_j1_seconds']} s / "
-         f"{m['cold_j2_seconds']} s"),
-        ("make -j2 speed-up over -j1 (eSpeak NG settings)",
-         f"{m['speedup_j2_over_j1']}x (goal >= 1.8)"),
-        ("cores busy, make -j1 / -j2 (CPU-s per wall-s, of 2)",
+         f"{m['cold_j2_seconds']} s ({m['speedup_j2_over_j1']}x; no goal: one language's "
+         "process at a time already keeps both cores busy)"),
+        ("cores busy, eSpeak NG settings, make -j1 / -j2 (CPU-s per wall-s, of 2)",
          f"{m['cores_busy_j1']} / {m['cores_busy_j2']} ({m['cpu_seconds_j1']} / "
          f"{m['cpu_seconds_j2']} CPU-s)"),
-        ("default voices, make -j2 (es, en speech cached)", f"{d['make_j2_seconds']} s"),
-        ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: {m['noop_rebuilt_anything']})"),
-        ("peak RSS, any build process", f"{max(d['peak_rss_mb'], m['peak_rss_mb_make'])} MB"),
+        ("default voices, cold six languages, make -j2",
+         f"{d['make_j2_seconds']} s, {d['cpu_seconds']} CPU-s"),
+        ("cores busy, default voices, cold make -j2 (of 2)",
+         f"{d['cores_busy']} ({_goal(d['cores_busy'], GOALS['cores_busy'], most=False)})"),
+        ("no-op make", f"{m['noop_seconds']} s (rebuilt anything: "
+         f"{m['noop_rebuilt_anything']}; {_goal(m['noop_seconds'], GOALS['noop_seconds'])})"),
+        ("peak RSS, largest process (a language: every format)",
+         f"{largest} MB ({_goal(largest, GOALS['rss_mb'])})"),
     ]
     rows += [(f"ebur128 {name}", f"{lufs:.1f} LUFS, {peak:.1f} dBTP")
              for name, (lufs, peak) in results["ebur128"].items()]
