@@ -5,7 +5,9 @@
 # (default LANGS: the source language and every language whose catalog is ready),
 # ARTICLES="baclofen ..." (default: every article in SOURCE), REVIEWED_ONLY=1 (only the
 # source and the translations with a current review, as `make release` builds),
-# SETTINGS=file.toml (settings, e.g. voices, instead of pipeline.toml/pyproject.toml)
+# SETTINGS=file.toml (settings, e.g. voices, instead of pipeline.toml/pyproject.toml),
+# BASE_URL=https://... (where the site is published: QR codes on the PDFs, podcast feeds;
+# default: the base_url setting)
 #
 # A unit that fails (a refused catalog, a broken article, a crash) does not stop the
 # others: make builds everything it can, then says what failed and why and exits 1;
@@ -17,6 +19,7 @@ OUTPUT  ?= output
 VENV    ?= .venv
 PYTHON  ?= python3
 SETTINGS ?=
+BASE_URL ?=
 ARTICLES ?=
 REVIEWED_ONLY ?=
 
@@ -25,7 +28,9 @@ BYTECODE := $(VENV)/.bytecode
 # The tests' Node tools (DAISY Ace, vnu-jar), pinned by tools/node/package-lock.json.
 NODE_DIR   := tools/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
-PIPELINE := $(VENV)/bin/pipeline $(if $(SETTINGS),--settings $(SETTINGS) )--source $(SOURCE) --locales $(LOCALES) --output $(OUTPUT)
+PIPELINE := $(VENV)/bin/pipeline $(if $(SETTINGS),--settings $(SETTINGS) )$(if \
+            $(BASE_URL),--base-url $(BASE_URL) )--source $(SOURCE) --locales $(LOCALES) \
+            --output $(OUTPUT)
 
 # The unit list (one file per article, language and format, with everything it reads)
 # comes from the builders themselves: `pipeline units --make` writes it as Make rules,
@@ -36,7 +41,7 @@ MAKEDIR := $(OUTPUT)/.make
 UNITS_MK := $(MAKEDIR)/units.mk
 UNIT_INPUTS := $(sort $(wildcard $(SOURCE)/*.md $(SOURCE)/images/* $(LOCALES)/*/lexicon.tsv \
                  $(LOCALES)/*/LC_MESSAGES/*.po $(LOCALES)/*/*.review.toml src/pipeline/*.py \
-                 src/pipeline/*/*.py pipeline.toml pyproject.toml $(SETTINGS)))
+                 src/pipeline/*/*.py src/pipeline/*/*/*.py pipeline.toml pyproject.toml $(SETTINGS)))
 LANG_OPTIONS := $(foreach l,$(LANGS),--lang $(l))
 # One process per article and language builds whichever of its formats are out of date;
 # `make pdf html` asks it for those formats only (with what they are made from). FORMATS
@@ -48,7 +53,8 @@ REVIEWED := $(if $(REVIEWED_ONLY),--reviewed-only)
 # Rewritten only when its text changes, so that a different LANGS or a deleted catalog
 # (which no timestamp shows) still regenerates the unit list. Written by Make itself
 # ($(file)), not echoed by a shell: a library's file list outgrows a command line.
-UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(SCOPE) $(REVIEWED) $(SETTINGS) : $(UNIT_INPUTS)
+UNITS_KEY := $(SOURCE) $(LOCALES) $(OUTPUT) $(SCOPE) $(REVIEWED) $(SETTINGS) $(BASE_URL) \
+             : $(UNIT_INPUTS)
 $(shell mkdir -p $(MAKEDIR))
 $(file >$(MAKEDIR)/key.new,$(UNITS_KEY))
 $(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \

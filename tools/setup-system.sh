@@ -11,10 +11,13 @@
 #   chromium chromium               DAISY Ace and axe-core check the EPUB and HTML in it
 #   npm      npm                    installs Ace and vnu-jar (tools/node, `npm ci`), and
 #                                   fetches the Kokoro voices (kokoro-js) at set-up
+#   zbarimg  zbar-tools             reads the QR code printed on page 1 of the PDFs back
+#   linkchecker linkchecker         finds broken links in the published site (output/site/)
 set -eu
 PACKAGES="gettext ffmpeg poppler-utils fonts-noto-core fonts-noto-cjk fontconfig libharfbuzz-subset0
 libpango-1.0-0 libpangoft2-1.0-0"
-COMMANDS="java:default-jre-headless chromium:chromium npm:npm"
+COMMANDS="java:default-jre-headless chromium:chromium npm:npm zbarimg:zbar-tools
+linkchecker:linkchecker"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "setup: not a Debian/Ubuntu system; install the equivalents of:" $PACKAGES >&2

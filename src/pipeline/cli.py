@@ -30,7 +30,8 @@ Command = Callable[[argparse.Namespace], int]
 def _config(args: argparse.Namespace) -> Config:
     settings, origin = load_settings(file=args.settings)
     options = {key: getattr(args, key, None)
-               for key in ("threshold", "paper", "engine", "strict", "reviewed_only")}
+               for key in ("threshold", "paper", "engine", "strict", "reviewed_only",
+                           "base_url")}
     return make_config(settings, origin, source=args.source, locales=args.locales,
                        output=args.output, **options)
 
@@ -139,14 +140,28 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    """Publish the site in output/site/ from the handouts built for it (build --format
+    site, or make site): the pages that list them, a podcast feed per language (with
+    base_url), the stylesheet, and SHA256SUMS; only files whose bytes change are written."""
+    from pipeline.site.index import publish  # feedgen and lxml: only when asked
+
+    config = _config(args)
+    for line in publish(config).lines(config.output / "site"):
+        print(line, file=sys.stderr)
+    return 0
+
+
 def cmd_units(args: argparse.Namespace) -> int:
     """List what a build makes, one file per article, language and format, with its inputs."""
     formats = args.format or list(registry.names())
-    found = units(_config(args), args.slugs, args.lang, formats)
+    config = _config(args)
+    found = units(config, args.slugs, args.lang, formats)
     if args.make:
-        sys.stdout.write(make_rules(found, formats))
+        sys.stdout.write(make_rules(found, formats, config.output))
     elif args.json:
-        json.dump(units_json(found), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(units_json(found, formats, config.output), sys.stdout, ensure_ascii=False,
+                  indent=1)
         sys.stdout.write("\n")
     else:
         for unit in found:
@@ -169,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", type=Path, metavar="FILE",
                         help="read settings from FILE (a [pipeline] table) instead of "
                              "pipeline.toml or pyproject.toml")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="where the site (pipeline site) is published, e.g. "
+                             "https://example.org/handouts/: QR codes on the PDFs, podcast "
+                             "feeds (default: the base_url setting, else none)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Command, *, slugs: bool = False, about: str | None = None
@@ -205,11 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "make and Snakemake run one process per article and language")
     # Shortcuts for one format, e.g. `pipeline pdf` = `pipeline build --format pdf`.
     shortcuts = []
-    for name in registry.names():
+    # `pipeline site` publishes the site (below); its handouts are `build --format site`.
+    for name in (name for name in registry.names() if name != "site"):
         shortcuts.append(command(name, cmd_build, slugs=True,
                                  about=f"Build only the {name} of each article in each "
                                        "language (build --format " + name + ")."))
         shortcuts[-1].set_defaults(format=[name])
+    command("site", cmd_site)
     signoff = command("review", cmd_review)
     signoff.add_argument("slug", metavar="ARTICLE", help="the article, e.g. baclofen")
     signoff.add_argument("--lang", required=True, help="the translation's language, e.g. es")

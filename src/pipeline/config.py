@@ -6,6 +6,8 @@ Example (either file)::
     [tool.pipeline]            # in pipeline.toml the table is just [pipeline]
     threshold = 0.8            # share of entries that must be translated to build
     paper = "A4"               # default: A4, or US Letter where the territory uses it
+    base_url = "https://example.org/handouts/"  # where `make site` is published: QR
+                               # codes on print, podcast feeds (default: none)
     [tool.pipeline.voices]
     es = { engine = "piper", voice = "es_ES-davefx-medium" }
     fr = { engine = "gtts" }   # opt-in: needs the network
@@ -22,6 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import PipelineError
 
@@ -50,6 +53,7 @@ class Config:
     engine: str | None = None
     voices: dict[str, VoiceChoice] = field(default_factory=dict)
     settings: Path | None = None  # the file the settings came from (it chooses the voices)
+    base_url: str | None = None  # where the site is published, ending in "/" (check_base_url)
 
     def articles(self) -> list[Path]:
         """Every source article, sorted; none at all is an error."""
@@ -58,11 +62,22 @@ class Config:
             raise PipelineError("no source articles (*.md) here", self.source)
         return articles
 
+    def page_url(self, slug: str, lang: str) -> str | None:
+        """The address of a handout's page on the published site (``pipeline site``
+        writes it at ``site/<lang>/<slug>/``), or ``None`` without a ``base_url``."""
+        return f"{self.base_url}{lang}/{slug}/" if self.base_url else None
+
     def article(self, slug: str) -> Path:
         path = self.source / f"{slug}.md"
         if not path.is_file():
             raise PipelineError(f"no source article '{slug}' (looked for {path})", self.source)
         return path
+
+
+def cache_folder(setting: str | None = None) -> Path:
+    """The cache folder: ``PIPELINE_CACHE``, else the ``cache`` setting, else ``.cache``.
+    Every cache the pipeline and its libraries keep goes under it (``pipeline cache``)."""
+    return Path(os.environ.get("PIPELINE_CACHE") or setting or ".cache")
 
 
 def load_settings(directory: Path = Path(), file: Path | None = None
@@ -100,7 +115,7 @@ def _table(path: Path, table: tuple[str, ...]) -> dict[str, Any]:
 def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -> Config:
     """Merge settings from a file with command-line ``options`` (``None`` = not given)."""
     where = origin or Path("pyproject.toml")
-    known = {"threshold", "paper", "voices", "voices_dir", "cache"}
+    known = {"threshold", "paper", "voices", "voices_dir", "cache", "base_url"}
     for key in settings:
         if key not in known:
             raise PipelineError(f"unknown setting '{key}' (known: {', '.join(sorted(known))})",
@@ -117,11 +132,30 @@ def make_config(settings: dict[str, Any], origin: Path | None, **options: Any) -
         "voices": voices,
         "voices_dir": Path(os.environ.get("PIPELINE_VOICES",
                                           settings.get("voices_dir", "voices"))),
-        "cache": Path(os.environ.get("PIPELINE_CACHE", settings.get("cache", ".cache"))),
+        "cache": cache_folder(settings.get("cache")),
         "settings": origin,
     }
     values.update({key: value for key, value in options.items() if value is not None})
+    if "base_url" in settings or options.get("base_url") is not None:
+        # Named where it was given: the option, or the settings file.
+        given = options.get("base_url")
+        values["base_url"] = check_base_url(settings["base_url"] if given is None else given,
+                                            where if given is None else "--base-url")
     if not 0 <= values["threshold"] <= 1:
         raise PipelineError(f"threshold must be between 0 and 1, not {values['threshold']}",
                             where)
     return Config(**values)
+
+
+def check_base_url(value: object, where: str | Path) -> str:
+    """A site's address as the outputs print and link it: an absolute http(s) URL with a
+    host, no query or fragment, ending in "/" (added if missing); anything else is a
+    ``PipelineError`` naming ``where`` it was given. A QR code on paper cannot be
+    corrected once printed, so a typo is refused here rather than printed."""
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if not text or parts.scheme not in ("http", "https") or not parts.hostname \
+            or parts.query or parts.fragment or any(c.isspace() for c in text):
+        raise PipelineError(f"base_url must be a web address such as "
+                            f"https://example.org/handouts/, not {value!r}", where)
+    return text if text.endswith("/") else text + "/"

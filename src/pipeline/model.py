@@ -153,6 +153,28 @@ class Labels:
     disclaimer: Segment
     page_of: Segment
     closing: Segment
+    # beside the QR code on print, and the published site's words
+    online: Segment
+    skip_to_content: Segment
+    all_languages: Segment
+    languages: Segment
+    handouts: Segment
+    original: Segment
+    not_reviewed_short: Segment
+    listen: Segment
+    duration: Segment
+    chapters: Segment
+    downloads: Segment
+    large_print_pdf: Segment
+    bilingual_pdf: Segment
+    web_page: Segment
+    epub: Segment
+    audio_book: Segment
+    audio_tracks: Segment
+    playlist: Segment
+    transcript: Segment
+    bundle: Segment
+    subscribe: Segment
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def test_a_sign_off_is_shown_in_every_output(project: Path, cli: Cli) -> None:
     signed = tomllib.loads((project / "locales/es/small.review.toml").read_text())["small"]
     assert (signed["by"], signed["role"], signed["date"].isoformat()) == (
         "Ana García", "traductora médica", "2026-12-01")
-    assert len(signed["entries"]) == 27  # 15 article entries and 12 labels
+    assert len(signed["entries"]) == 48  # 15 article entries and 33 labels
 
     row = _report(project, cli)["es"]
     assert row["review_status"] == "reviewed" and row["review"]["by"] == "Ana García"

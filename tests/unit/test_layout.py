@@ -16,6 +16,6 @@ def test_the_package_root_is_a_thin_core() -> None:
 
 def test_each_stage_and_each_format_is_a_subpackage() -> None:
     formats = {module.split(".")[1] for module in registry.BUILTIN_BUILDERS.values()}
-    assert formats == {"audio", "print", "html", "epub", "transcript"}
+    assert formats == {"audio", "print", "html", "epub", "transcript", "site"}
     for package in (*STAGES, *formats):
         assert (PACKAGE / package / "__init__.py").is_file(), package

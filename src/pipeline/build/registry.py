@@ -17,6 +17,9 @@ against its real imports by the tests) and what a cluster scheduler should give 
     html       html/        accessible page, no script       output/<lang>/<slug>.html
     epub       epub/        EPUB 3 with read-along audio     output/<lang>/<slug>.epub
     vtt        transcript/  WebVTT transcript of the MP3     output/<lang>/<slug>.vtt
+    site       site/        the handout's web page, every    output/site/<lang>/<slug>/index.html
+                            format, its ZIP (pipeline site
+                            then writes the lists, feeds)
 
 Builders are imported only when used: WeasyPrint and onnxruntime take a while to load.
 """
@@ -34,7 +37,7 @@ from typing import ClassVar, Final
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.model import Document
-from pipeline.output import creation_date
+from pipeline.output import atomic_write, creation_date
 
 # name -> module that defines the builder class (imported when first used, as Sphinx
 # does with its built-in builders). The order is the order of a full build: the longest
@@ -46,6 +49,7 @@ BUILTIN_BUILDERS: dict[str, str] = {
     "html": "pipeline.html.builder",
     "epub": "pipeline.epub.builder",
     "vtt": "pipeline.transcript.builder",
+    "site": "pipeline.site.builder",
 }
 _LOADED: dict[str, type[Builder]] = {}
 
@@ -92,6 +96,9 @@ class Builder:
     code: ClassVar[tuple[str, ...]]  # what it runs beside SHARED_CODE (paths, as there)
     needs: ClassVar[tuple[str, ...]] = ()  # builders whose outputs it reads
     translations_only: ClassVar[bool] = False  # True: not built for the source language
+    # Settings its outputs show (e.g. ``base_url``, printed as a QR code): each is an
+    # input of its units through ``setting_file``, wherever the value came from.
+    settings: ClassVar[tuple[str, ...]] = ()
     # For cluster schedulers (Snakemake's resources): memory in MB, minutes.
     resources: ClassVar[Mapping[str, int]] = DEFAULT_RESOURCES
 
@@ -111,6 +118,15 @@ class Builder:
     def build(self, job: Job) -> str:
         """Write the outputs atomically; return a one-line summary of what was made."""
         raise NotImplementedError
+
+    # A step over every unit of the format, once per build, after them (the site's lists,
+    # feeds and checksums): the ``pipeline`` arguments that run it (none: no such step)
+    # and the file it ends with, which Make and Snakemake see as its target.
+    collect: ClassVar[tuple[str, ...]] = ()
+
+    def collected(self, output: Path) -> Path | None:
+        """The file the ``collect`` step writes last, or ``None`` without one."""
+        return None
 
 
 def register(builder: type[Builder]) -> type[Builder]:
@@ -153,3 +169,21 @@ def dependents(name: str) -> tuple[str, ...]:
 def reproducible_date() -> dt.datetime | None:
     """The build date to stamp into outputs: only when SOURCE_DATE_EPOCH asks for one."""
     return creation_date() if "SOURCE_DATE_EPOCH" in os.environ else None
+
+
+def setting_file(config: Config, name: str) -> Path:
+    """A file holding one setting's value (e.g. ``base_url``), rewritten only when the
+    value changes: an input of the units whose outputs print the setting. Given on the
+    command line (``--base-url``, Make's ``BASE_URL=``) a setting leaves no other trace
+    that Make or Snakemake could see, and a PDF must not keep an old address's QR code."""
+    path = config.output / ".make" / "settings" / name
+    value = f"{getattr(config, name) or ''}\n".encode()
+    try:
+        if path.read_bytes() == value:
+            return path
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, value)
+    return path
+

@@ -121,6 +121,8 @@ def _build_language(config: Config, document: Document, lang: str, formats: Sequ
     chosen = [registry.load(name) for name in _with_needs(formats, outdated_only)
               if not (registry.load(name).translations_only
                       and lang == to_gettext(document.lang))]
+    for setting in dict.fromkeys(name for builder in chosen for name in builder.settings):
+        registry.setting_file(config, setting)  # before the outputs that show it
     current: list[Unit] = []
     if outdated_only:
         chosen, current = _outdated(config, document, lang, chosen)

@@ -145,9 +145,12 @@ def unit_for(config: Config, document: Document, lang: str, name: str) -> Unit:
                      review.path_for(config.locales, lang, document.slug))
     inputs = [Path(document.path), *(p for p in images if p.is_file()),
               *(p for p in catalog_files if p.is_file()),
-              *builder.inputs(config, document.slug, lang)]
+              *builder.inputs(config, document.slug, lang),
+              *(registry.setting_file(config, name) for name in builder.settings)]
+    source_lang = lang == to_gettext(document.lang)  # translations_only formats: none
     needs = tuple(registry.load(need).target(config.output, document.slug, lang)
-                  for need in builder.needs)
+                  for need in builder.needs
+                  if not (source_lang and registry.load(need).translations_only))
     target = builder.target(config.output, document.slug, lang)
     return Unit(document.slug, lang, name, target, tuple(inputs), tuple(code_files(builder)),
                 needs)
@@ -200,7 +203,33 @@ def groups(found: Sequence[Unit]) -> list[Group]:
             for (slug, lang), members in grouped.items()]
 
 
-def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
+@dataclass(frozen=True, slots=True)
+class Collect:
+    """A format's step over all its units (``Builder.collect``): run after them, made
+    again when one of them or what they read changes."""
+
+    format: str
+    target: Path
+    command: tuple[str, ...]
+    units: tuple[Unit, ...]
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        return tuple(dict.fromkeys(path for unit in self.units for path in unit.inputs))
+
+
+def collects(found: Sequence[Unit], formats: Sequence[str], output: Path) -> list[Collect]:
+    """The collect steps of ``formats`` that have one and units to collect."""
+    steps = []
+    for name in formats:
+        builder, members = registry.load(name), tuple(u for u in found if u.format == name)
+        target = builder.collected(output)
+        if builder.collect and target is not None and members:
+            steps.append(Collect(name, target, builder.collect, members))
+    return steps
+
+
+def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path) -> str:
     """The units as Make rules: one rule per article and language whose targets are its
     formats' files (grouped targets, ``&:``), run once for all of them. Recipes use the
     Makefile's ``$(PIPELINE)``, ``$(FORMAT_OPTIONS)`` (the formats asked for, as in
@@ -213,7 +242,17 @@ def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
         of_format = [u for u in found if u.format == name]
         lines += [f"UNITS_{name} := " + " ".join(_relative(u.target) for u in of_format),
                   f".PHONY: {name}", f"{name}: $(UNITS_{name})"]
-    lines.append("UNITS := " + " ".join(f"$(UNITS_{name})" for name in formats))
+    steps = collects(found, formats, output)
+    for step in steps:  # `make site`: the handouts' folders, then the site's lists
+        lines += [f"{step.format}: {_relative(step.target)}"]
+    lines.append("UNITS := " + " ".join(f"$(UNITS_{name})" for name in formats)
+                 + "".join(f" {_relative(step.target)}" for step in steps))
+    for step in steps:
+        prerequisites = " ".join(_relative(p) for p in (*step.inputs,
+                                                         *(u.target for u in step.units)))
+        # It writes only the files whose bytes change: its target is dated by hand.
+        lines += ["", f"{_relative(step.target)}: {prerequisites} $(CODE) | $(STAMP)",
+                  "\t$(PIPELINE) " + " ".join(step.command) + " && touch $@"]
     for group in groups(found):
         targets = " ".join(_relative(p) for p in group.targets)
         prerequisites = " ".join(_relative(p) for p in group.inputs)
@@ -222,13 +261,19 @@ def make_rules(found: Sequence[Unit], formats: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def units_json(found: Sequence[Unit]) -> dict[str, object]:
+def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path
+               ) -> dict[str, object]:
     """The units for Snakemake: each format's code once, then one entry per article and
-    language with its units (what each reads, what it needs) and its one command."""
+    language with its units (what each reads, what it needs) and its one command, then
+    the collect steps."""
     code: dict[str, list[str]] = {}
     for unit in found:
         code.setdefault(unit.format, [_relative(p) for p in unit.code])
-    return {"code": code, "groups": [
+    return {"code": code, "collect": [
+        {"format": step.format, "target": _relative(step.target), "command": step.command,
+         "inputs": [_relative(p) for p in step.inputs],
+         "needs": [_relative(u.target) for u in step.units]}
+        for step in collects(found, formats, output)], "groups": [
         {"article": group.slug, "lang": group.lang, "command": group.command(),
          "targets": [_relative(p) for p in group.targets],
          "inputs": [_relative(p) for p in group.inputs],

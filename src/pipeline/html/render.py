@@ -14,7 +14,7 @@ import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 from markupsafe import Markup
 
-from pipeline.markup import View, environment
+from pipeline.markup import ImageSource, View, environment
 from pipeline.model import Document, Figure
 from pipeline.resources import Resources
 
@@ -54,19 +54,25 @@ def templates(*more: Path) -> jinja2.Environment:
     return environment(*more, TEMPLATES)
 
 
-def render_page(document: Document, source: Path, *, created: dt.datetime | None) -> str:
-    """The whole document as one HTML page: no script, images and fonts inside it."""
-    resources = Resources.of(document, source)
+def data_uri(path: Path, media_type: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
-    def data_uri(path: Path, media_type: str) -> str:
-        return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+def embedded_images(document: Document, source: Path) -> ImageSource:
+    """Each figure's image inside the page (a ``data:`` URL), so the page is one file."""
+    resources = Resources.of(document, source)
 
     def image_src(figure: Figure) -> str | None:
         path = find_image(resources, figure)
         return data_uri(path, IMAGE_TYPES[path.suffix.lower()]) if path else None
 
+    return image_src
+
+
+def render_page(document: Document, source: Path, *, created: dt.datetime | None) -> str:
+    """The whole document as one HTML page: no script, images and fonts inside it."""
     html = templates().get_template("page.html.j2").render(
-        v=View(document, image_src),
+        v=View(document, embedded_images(document, source)),
         # Our own files, not text: not escaped.
         fonts=Markup(font_faces(lambda weight: data_uri(font_path(weight), "font/ttf"))),
         stylesheet=Markup(stylesheet()),

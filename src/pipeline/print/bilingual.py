@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.print.html import (
@@ -23,7 +24,11 @@ from pipeline.print.html import (
     resources_for,
     stylesheet,
     view,
+    with_qr,
 )
+from pipeline.print.qr import qr_code
+
+QR_SIZE: Final = "3.2cm"  # clear print: a little smaller, as the text is
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +71,12 @@ def render_bilingual(source: Document, translation: Document, options: PrintOpti
     """Source and translation as one HTML table with its clear-print stylesheets."""
     resources = resources_for(translation, options)  # the same figures in both columns
     left, right = view(source, resources), view(translation, resources)
+    qr = qr_code(options.url) if options.url else None
     html = environment().get_template("bilingual.html.j2").render(
         left=left, right=right, rows=tuple(rows(source, translation)),
-        title=f"{right.title} / {left.title}", created=created_stamp(options))
+        title=f"{right.title} / {left.title}", created=created_stamp(options), qr=qr)
     page = page_css(options.paper, right.title, page_label(translation), rtl=False,
                     header=(left.name, right.name))
-    return Page(html, (font_faces(), page, stylesheet("large-print.css"),
-                       stylesheet("clear-print.css")), resources)
+    return with_qr(Page(html, (font_faces(), page, stylesheet("large-print.css"),
+                               stylesheet("clear-print.css")), resources),
+                   qr, QR_SIZE, rtl=right.dir == "rtl")

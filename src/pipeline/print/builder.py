@@ -25,7 +25,8 @@ def write(job: Job, suffix: str, render: Callable[[PrintOptions], Page]) -> str:
     except ValueError as error:
         raise PipelineError(str(error)) from None
     page = render(PrintOptions(paper=paper, images=job.config.source,
-                               created=reproducible_date()))
+                               created=reproducible_date(),
+                               url=job.config.page_url(job.document.slug, job.lang)))
     with exclusive(target, job.config.cache / "locks"):
         write_pdf(page, target, base_url=job.config.source)
     return f"{target} ({paper})"
@@ -36,6 +37,7 @@ class PdfBuilder(Builder):
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
     code: ClassVar[tuple[str, ...]] = ("print", "markup.py")
+    settings: ClassVar[tuple[str, ...]] = ("paper", "base_url")  # the QR code's address
     resources: ClassVar[Mapping[str, int]] = {"mem_mb": 800, "runtime": 10}
 
     def build(self, job: Job) -> str:
@@ -52,6 +54,7 @@ class BilingualBuilder(Builder):
     suffix: ClassVar[str] = ".bilingual.pdf"
     translations_only: ClassVar[bool] = True
     code: ClassVar[tuple[str, ...]] = ("print", "markup.py")
+    settings: ClassVar[tuple[str, ...]] = ("paper", "base_url")
 
     def build(self, job: Job) -> str:
         from pipeline.print.bilingual import render_bilingual

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -17,6 +18,7 @@ from pipeline import markup
 from pipeline.locales import babel_locale
 from pipeline.markup import View
 from pipeline.model import Document, Figure
+from pipeline.print.qr import QrCode, qr_code
 from pipeline.resources import Resources
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -32,6 +34,7 @@ class PrintOptions:
     paper: str
     images: Path
     created: dt.datetime | None = None
+    url: str | None = None  # the handout's page on the published site: a QR code on page 1
 
 
 def paper_for(lang: str, override: str | None = None) -> str:
@@ -57,6 +60,8 @@ class Page:
     html: str
     stylesheets: tuple[str, ...]
     resources: Resources
+    # Images the pipeline made for the page (the QR code): data: URL -> (type, bytes).
+    made: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 @cache
@@ -88,10 +93,24 @@ def render(document: Document, options: PrintOptions) -> Page:
     """The whole document as one HTML page with its large-print stylesheets."""
     resources = resources_for(document, options)
     shown = view(document, resources)
+    qr = qr_code(options.url) if options.url else None
     html = environment().get_template("document.html.j2").render(
-        v=shown, created=created_stamp(options))
+        v=shown, created=created_stamp(options), qr=qr)
     page = page_css(options.paper, shown.title, page_label(document), rtl=shown.dir == "rtl")
-    return Page(html, (font_faces(), page, stylesheet("large-print.css")), resources)
+    stylesheets = (font_faces(), page, stylesheet("large-print.css"))
+    return with_qr(Page(html, stylesheets, resources), qr, QR_SIZE, rtl=shown.dir == "rtl")
+
+
+# Large print: about 40 modules at 1 mm each, which any phone reads from reading distance.
+QR_SIZE: Final = "4cm"
+
+
+def with_qr(page: Page, qr: QrCode | None, size: str, *, rtl: bool) -> Page:
+    """``page`` with the QR code's rule and image, when it has one."""
+    if qr is None:
+        return page
+    return Page(page.html, (*page.stylesheets, qr.css(size, rtl=rtl)), page.resources,
+                {qr.data_url: ("image/svg+xml", qr.svg)})
 
 
 def resources_for(document: Document, options: PrintOptions) -> Resources:

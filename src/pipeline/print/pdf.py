@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +60,16 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
     """WeasyPrint's URL fetcher, asked for every image, font and stylesheet: it serves
     only what ``Resources`` allows and refuses the rest (no other file, no network)."""
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, made: Mapping[str, tuple[str, bytes]]) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False,
                          fail_on_errors=True)
         self.resources = resources
+        self.made = made
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url in self.made:  # an image the pipeline made for this page (the QR code)
+            kind, data = self.made[url]
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
         try:
             path = self.resources.read_url(url)
         except PipelineError as error:
@@ -78,7 +82,7 @@ def write_pdf(page: Page, target: Path, *, base_url: Path) -> None:
     """Lay out ``page`` and write it to ``target`` (atomically) as a tagged PDF/UA-1 file."""
     # One FontConfiguration for the stylesheets and the writer, or @font-face is ignored.
     fonts = FontConfiguration()
-    fetcher = _Fetcher(page.resources)
+    fetcher = _Fetcher(page.resources, page.made)
     try:
         stylesheets = [CSS(string=css, font_config=fonts, url_fetcher=fetcher)
                        for css in page.stylesheets]

@@ -209,5 +209,6 @@ def test_editing_code_no_builder_runs_rebuilds_nothing(project: Path, cli: Cli) 
                 if u["lang"] == "es" and str(PACKAGE / changed) in u["code"]}
 
     assert formats("print/pdf.py") == {"pdf", "bilingual"}
-    assert formats("html/render.py") == {"html", "epub"}  # the EPUB lays out its text so too
+    # The EPUB and the site's handout page lay out their text so too.
+    assert formats("html/render.py") == {"html", "epub", "site"}
     assert formats("catalogs/translate.py") == set(registry.names())

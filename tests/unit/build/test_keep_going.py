@@ -68,11 +68,13 @@ def test_a_refused_catalog_does_not_stop_the_other_languages(two_languages: Path
     status = cli("status")
     table = status.out.split("\n\n")[0].splitlines()
     assert table[0].split() == ["article", "lang", "audio", "pdf", "bilingual", "html",
-                                "epub", "vtt"]
+                                "epub", "vtt", "site"]
     assert set(table[1]) == {"-", " "}  # the rule under the header
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in table[2:]}
-    assert rows[("small", VARIANT)] == ["refused"] * 2 + ["missing"] + ["refused"] * 3
-    assert rows[("small", "es")] == ["built"] * 2 + ["missing", "built", "built", "missing"]
+    # The transcript and the site's page are made from the refused outputs.
+    assert rows[("small", VARIANT)] == ["refused"] * 2 + ["missing"] + ["refused"] * 4
+    assert rows[("small", "es")] == ["built"] * 2 + ["missing", "built", "built"] \
+        + ["missing"] * 2
     assert f"small {VARIANT} (audio, pdf, html, epub): {where}" in status.out, status.out
 
     _set(project, VARIANT, DOSE[0], DOSE[1])  # the translator fixes it

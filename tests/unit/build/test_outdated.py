@@ -55,7 +55,7 @@ def test_a_lexicon_edit_remakes_the_audio_and_what_is_made_from_it(spanish: Path
     lexicon.write_text("baclofeno\tbaclofeno\n", encoding="utf-8")
     result = cli("build", "--outdated", "--engine", "espeak", "--lang", "es")
     assert result.code == 0, result.err
-    assert _built(result.err) == ["audio", "epub", "vtt"]
+    assert _built(result.err) == ["audio", "epub", "vtt", "site"]
     # The PDFs and the page were current: their time now says so, so that Make's one
     # rule for the language (every format's prerequisites together) is up to date.
     newest = lexicon.stat().st_mtime_ns
