@@ -77,11 +77,12 @@ def test_cluster_sim_submits_jobs_as_separate_processes(builds: tuple[Path, str]
 
 
 def test_the_slurm_template_plans_the_same_units(builds: tuple[Path, str]) -> None:
-    """The Slurm profile is a template (no cluster here), but it must plan every unit."""
+    """The Slurm profile is a template (no cluster here), but it must plan every unit:
+    one job per article and language, then the site's collect step."""
     root, _ = builds
     planned = _make(root, "planned", "distributed", "PROFILE=slurm", "SNAKEMAKE_ARGS=-n")
     assert planned.returncode == 0, planned.stderr[-2000:]
     rules = {line.split()[0] for line in planned.stdout.splitlines()
-             if line.startswith(("audio__", "pdf__"))}
-    assert {f"{fmt}__{lang}__{slug}" for fmt in ("audio", "pdf") for lang in LANGS.split()
-            for slug in ("baclofen", "baclofen_copy")} <= rules
+             if line.startswith(("baclofen", "collect__"))}
+    assert rules == {f"{slug}__{lang}" for lang in LANGS.split()
+                     for slug in ("baclofen", "baclofen_copy")} | {"collect__site"}

@@ -80,15 +80,18 @@ def test_make_rebuilds_every_other_language_with_the_new_dose(tmp_path: Path) ->
     summary = second.stderr[second.stderr.index("pipeline: "):]
     where = f"{tmp_path}/locales/{BROKEN}/LC_MESSAGES/baclofen.po:"
     # One process per language: every format of it refused, with the catalog's line.
-    assert f"refused: baclofen {BROKEN} (audio, pdf, bilingual, html, epub, vtt): {where}" \
-        in summary
+    assert f"refused: baclofen {BROKEN} (audio, pdf, bilingual, html, epub, vtt, site): " \
+        f"{where}" in summary
     assert "numbers differ" in summary
     assert [line for line in summary.splitlines() if line.startswith("  refused:")] \
         == [line for line in summary.splitlines() if f"baclofen {BROKEN} " in line]
 
-    texts = _texts(tmp_path / "output")
-    langs = {name.split("/")[0] for name in texts}
+    texts = _texts(tmp_path / "output")  # the site's copies of every format too
+    langs = {name.split("/")[0] for name in texts} - {"site"}
     assert langs == {"en", "es", "ar", "hi", "zh_Hans"}
+    assert {name.split("/")[1] for name in texts if name.startswith("site/")} \
+        >= {"en", "es", "ar", "hi", "zh_Hans"}
+    assert not (tmp_path / "output" / "site" / BROKEN / "baclofen").exists()
     for name, text in texts.items():
         assert not OLD_DOSE.search(text), f"{name} still says 20 mg"
         assert not any(caption in text for caption in old_captions), name

@@ -8,6 +8,7 @@ languages of an article are built, and why the others are left out.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.locales import check_locale, to_gettext
 from pipeline.model import Document
+from pipeline.output import atomic_write
 from pipeline.source.documents import articles
 from pipeline.source.labels import DOMAIN as LABELS_DOMAIN
 
@@ -267,9 +269,12 @@ def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path
     language with its units (what each reads, what it needs) and its one command, then
     the collect steps."""
     code: dict[str, list[str]] = {}
+    digests: dict[str, str] = {}
     for unit in found:
-        code.setdefault(unit.format, [_relative(p) for p in unit.code])
-    return {"code": code, "collect": [
+        if unit.format not in code:
+            code[unit.format] = [_relative(p) for p in unit.code]
+            digests[unit.format] = _relative(code_digest(output, unit.format, unit.code))
+    return {"code": code, "code_digest": digests, "collect": [
         {"format": step.format, "target": _relative(step.target), "command": step.command,
          "inputs": [_relative(p) for p in step.inputs],
          "needs": [_relative(u.target) for u in step.units]}
@@ -284,6 +289,23 @@ def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path
                     "resources": dict(registry.load(u.format).resources)}
                    for u in group.units]}
         for group in groups(found)]}
+
+
+def code_digest(output: Path, name: str, code: Sequence[Path]) -> Path:
+    """A file holding the SHA-256 of a format's code, rewritten only when the code
+    changes: what Snakemake's jobs depend on instead of the ~90 files themselves (each
+    of 2,000 jobs listing them all is most of its planning time). The process still
+    compares each format's own files (``pipeline build --outdated``)."""
+    digest = hashlib.sha256()
+    for path in code:
+        digest.update(f"{path.relative_to(PACKAGE)}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    path = output / ".make" / "code" / f"{name}.sha256"
+    value = f"{digest.hexdigest()}\n".encode()
+    if not path.is_file() or path.read_bytes() != value:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, value)
+    return path
 
 
 def _resources(each: Sequence[Mapping[str, int]]) -> dict[str, int]:
