@@ -73,7 +73,7 @@ $(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \
 # only when something may have changed: a unit failed, a failure is still recorded, or
 # the unit list was made again (an input changed), so a make with nothing to do stays
 # quick.
-NO_UNITS := setup lint test bench bench-corpus distributed clean distclean pot update-po \
+NO_UNITS := setup lint test bench bench-corpus distributed clean cache-prune distclean pot update-po \
             check report status release
 BUILD_GOALS := $(filter-out $(NO_UNITS),$(or $(MAKECMDGOALS),all))
 
@@ -202,6 +202,12 @@ distributed: setup
 N ?= 10
 bench-corpus: setup
 	N=$(N) $(VENV)/bin/python bench/corpus.py
+
+# Remove the cache entries no current book uses (left by older voices, settings or
+# texts), with stale locks: run with the SETTINGS the builds use. DRY_RUN=1: only say.
+.PHONY: cache-prune
+cache-prune: | $(STAMP)
+	$(PIPELINE) cache prune $(if $(DRY_RUN),--dry-run)
 
 clean:
 	find $(OUTPUT) -mindepth 1 ! -name .keep -delete

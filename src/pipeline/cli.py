@@ -169,6 +169,19 @@ def cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Keep only the cache entries the current books use (prune): every article in every
+    language with a catalog, read by the voices the settings choose; stale locks and
+    abandoned writes go too. Prints what is kept and removed, per part, in MB."""
+    from pipeline.build.cache import prune  # loads the audio stage: only when asked
+
+    pruned = prune(_config(args), dry_run=args.dry_run)
+    for notice in pruned.notices:
+        print(f"{notice} (notice: none of its cache entries are kept)", file=sys.stderr)
+    print(pruned.text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -252,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--make", action="store_true", help="print them as Make rules")
     shape.add_argument("--json", action="store_true", help="print them as JSON")
+    cache = command("cache", cmd_cache)
+    cache.add_argument("action", choices=("prune",),
+                       help="prune: remove the entries no current book uses")
+    cache.add_argument("--dry-run", action="store_true",
+                       help="remove nothing; say what would be removed")
+    cache.add_argument("--engine", help="the speech engine the builds use for every "
+                       "language, as given to build (default: each language's voice)")
     for sub in (build, *shortcuts, listing, status):
         sub.add_argument("--lang", action="append", help="language to build (repeatable; "
                          "default: the source language and every language with a catalog "

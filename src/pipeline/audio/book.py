@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from pipeline.audio.script.narration import Script, narrate, speakable
 from pipeline.audio.signal.dsp import RATE
 from pipeline.audio.speech import voices
 from pipeline.audio.speech.engines import Engine
-from pipeline.audio.synthesis import Caches, Tally, speak
+from pipeline.audio.synthesis import Caches, Keys, Tally, script_keys, speak
 from pipeline.config import Config
 from pipeline.locales import to_gettext
 from pipeline.model import Document
@@ -62,22 +63,40 @@ def _review_status(document: Document) -> str:
     return f"reviewed by {review.who()}, {review.date.isoformat()}"
 
 
-def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path,
-                 script: Script | None = None) -> BookReport:
-    """Narrate ``document`` (or ``script``, when given) into ``target`` (the book) and
-    ``tracks`` (one file per chapter)."""
+def book_script(document: Document, config: Config) -> Script:
+    """What the book of ``document`` says, with the languages' pronunciation lexicons."""
     @cache
     def lexicon(lang: str) -> Lexicon:
         return read_lexicon(config.locales / to_gettext(lang) / "lexicon.tsv")
 
+    return narrate(document, lexicon)
+
+
+def book_engines(document: Document, config: Config) -> Callable[[str], Engine]:
+    """The voice of each language in the book of ``document``, loaded when first asked
+    for (naming a voice loads no model: that waits for its first utterance)."""
     @cache
     def engine_for(lang: str) -> Engine:
         return voices.load(voices.choose(config, lang, book=document.lang), lang,
-                           config.voices_dir)
+                           config.voices_dir, config.cache)
 
-    script = script or narrate(document, lexicon)
+    return engine_for
+
+
+def book_keys(document: Document, config: Config) -> Iterator[Keys]:
+    """The cache entries a build of the book of ``document`` looks up, computed as the
+    build does (``synthesis.script_keys``), without speaking a word."""
+    return script_keys(book_script(document, config), book_engines(document, config))
+
+
+def narrate_book(document: Document, config: Config, *, target: Path, tracks: Path,
+                 script: Script | None = None) -> BookReport:
+    """Narrate ``document`` (or ``script``, when given) into ``target`` (the book) and
+    ``tracks`` (one file per chapter)."""
+    script = script or book_script(document, config)
     label = f"audio {to_gettext(document.lang)} {document.slug}: utterance"
-    chapters, tally = speak(script, engine_for, caches(config.cache), label=label)
+    chapters, tally = speak(script, book_engines(document, config), caches(config.cache),
+                            label=label)
     written = write_book(script, chapters, tags_for(document), target=target, tracks=tracks)
     return BookReport(tally, written.length / RATE, len(chapters), written.loudness,
                       written.true_peak)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from itertools import islice
+from typing import Final, NamedTuple, TypeVar
 
 from pipeline.audio.caches.encoded import (
     LEAD_IN_MS,
@@ -59,6 +60,37 @@ class Caches:
     encoded: EncodedCache
 
 
+class Keys(NamedTuple):
+    """An utterance's entries in the three caches."""
+
+    speech: str
+    prepared: str
+    encoded: str
+
+
+def utterance_keys(engine: Engine, utterance: Utterance, lead_bins: int) -> Keys:
+    """Where the build looks ``utterance`` up (read by ``engine``, after ``lead_bins``
+    of lead-in): the one recipe of the keys, for the build and for ``cache prune``."""
+    speech_key = cache_key(engine, utterance.text)
+    ready_key = prepared_key(speech_key)
+    return Keys(speech_key, ready_key, encoded_key(lead_bins, ready_key, utterance.pause_ms))
+
+
+def with_lead_in(script: Script) -> Iterator[tuple[Utterance, int]]:
+    """Each utterance of ``script`` in order, with the lead-in (in bins) encoded before
+    it: the book's first has LEAD_IN_MS, the others none."""
+    lead = LEAD_IN_MS * RATE // 1000 // BIN
+    for number, utterance in enumerate(script.utterances()):
+        yield utterance, lead if number == 0 else 0
+
+
+def script_keys(script: Script, engine_for: Callable[[str], Engine]) -> Iterator[Keys]:
+    """The keys of every utterance of ``script``, as ``speak`` looks them up; nothing is
+    synthesised and no model is loaded (``engine_for`` maps a language)."""
+    for utterance, lead_bins in with_lead_in(script):
+        yield utterance_keys(engine_for(utterance.lang), utterance, lead_bins)
+
+
 class _Speaker:
     """One utterance encoded, from the first cache that has it or the engine."""
 
@@ -69,10 +101,7 @@ class _Speaker:
     def keys(self, utterance: Utterance, lead_bins: int) -> tuple[Engine, str, str, str]:
         """The utterance's engine and its speech, prepared and encoded cache keys."""
         engine = self.engine_for(utterance.lang)  # naming the voice loads no model
-        speech_key = cache_key(engine, utterance.text)
-        ready_key = prepared_key(speech_key)
-        return engine, speech_key, ready_key, encoded_key(lead_bins, ready_key,
-                                                          utterance.pause_ms)
+        return engine, *utterance_keys(engine, utterance, lead_bins)
 
     def forewarn(self, utterances: list[tuple[Utterance, int]]) -> None:
         """Tell each engine that works ahead the texts of ``utterances`` (with their
@@ -125,18 +154,17 @@ def speak(script: Script, engine_for: Callable[[str], Engine], caches: Caches, *
     ``engine_for`` maps a language."""
     tally = Tally()
     progress = Progress(label, sum(len(c.utterances) for c in script.chapters))
-    lead = LEAD_IN_MS * RATE // 1000 // BIN
     chapters: list[list[Future[Encoded]]] = []
     waiting: deque[Future[Encoded]] = deque()
     number = 0
     with no_blas_threads(), ThreadPoolExecutor(threads()) as pool:
         speaker = _Speaker(engine_for, caches, tally, pool)
-        speaker.forewarn([(utterance, lead if number == 0 else 0)
-                          for number, utterance in enumerate(script.utterances())])
+        speaker.forewarn(list(with_lead_in(script)))
+        ordered = with_lead_in(script)
         for chapter in script.chapters:
             chapters.append([])
-            for utterance in chapter.utterances:
-                future = speaker.encoded(utterance, lead if number == 0 else 0)
+            for utterance, lead_bins in islice(ordered, len(chapter.utterances)):
+                future = speaker.encoded(utterance, lead_bins)
                 chapters[-1].append(future)
                 waiting.append(future)
                 number += 1

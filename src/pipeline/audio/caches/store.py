@@ -17,10 +17,11 @@ import hashlib
 import json
 import os
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
-from pipeline.output import temporary
+from pipeline.output import TEMP_PREFIX, temporary
 
 MAGIC: Final = b"PIPELINE-STORE-1\n"
 _LENGTH: Final = struct.Struct(">I")
@@ -66,6 +67,12 @@ class Entries(Generic[T]):
 
     def decode(self, data: bytes) -> T | None:
         raise NotImplementedError
+
+    def stored(self) -> Iterator[tuple[str, Path]]:
+        """The key and file of every entry (sound or not), not of writes under way."""
+        for path in self.folder.glob(f"??/*{self.suffix}"):
+            if not path.name.startswith(TEMP_PREFIX):
+                yield path.name.removesuffix(self.suffix), path
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored under ``key`` (sound or not: ``get`` checks)."""

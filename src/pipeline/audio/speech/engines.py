@@ -68,6 +68,7 @@ class VoiceRequest:
     lang: str
     voice: str | None
     voices_dir: Path
+    cache: Path | None = None  # where an engine's helpers keep their caches (None: default)
 
 
 EngineFactory = Callable[[VoiceRequest], Engine]

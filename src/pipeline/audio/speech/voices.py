@@ -45,10 +45,12 @@ def choose(config: Config, lang: str, book: str | None = None) -> VoiceChoice:
     return VoiceChoice("espeak")
 
 
-def load(choice: VoiceChoice, lang: str, voices_dir: Path) -> Engine:
-    """Load the chosen engine for ``lang``; an unknown engine name is a ``PipelineError``."""
+def load(choice: VoiceChoice, lang: str, voices_dir: Path, cache: Path | None = None
+         ) -> Engine:
+    """Load the chosen engine for ``lang``; an unknown engine name is a ``PipelineError``.
+    ``cache``: the folder for the caches of the engine's helpers (jieba's)."""
     factory = REGISTRY.get(choice.engine)
     if factory is None:
         raise PipelineError(f"unknown speech engine '{choice.engine}' "
                             f"(known: {', '.join(sorted(REGISTRY))})")
-    return factory(VoiceRequest(to_gettext(lang), choice.voice, voices_dir))
+    return factory(VoiceRequest(to_gettext(lang), choice.voice, voices_dir, cache))
