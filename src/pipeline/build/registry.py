@@ -181,9 +181,12 @@ def setting_file(config: Config, name: str) -> Path:
     try:
         if path.read_bytes() == value:
             return path
-    except FileNotFoundError:
+    except OSError:  # not written yet (or a folder that cannot be: below)
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, value)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, value)
+    except OSError:
+        pass  # an output folder that cannot be written: the build says so, naming it
     return path
 
