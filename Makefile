@@ -60,7 +60,7 @@ $(file >$(MAKEDIR)/key.new,$(UNITS_KEY))
 $(shell cmp -s $(MAKEDIR)/key.new $(MAKEDIR)/key && rm -f $(MAKEDIR)/key.new \
           || mv -f $(MAKEDIR)/key.new $(MAKEDIR)/key)
 
-.PHONY: all setup test lint pot update-po check report status release bench clean distclean
+.PHONY: all setup test lint pot update-po check report status release bench listen clean distclean
 # No .DELETE_ON_ERROR: every output is written to a temporary file and renamed, so a
 # failed recipe leaves no half-written file; and a language's process that made three of
 # its formats before the fourth failed must not lose the three (Make would delete every
@@ -178,6 +178,15 @@ test: setup
 # BENCH_ARGS="--langs es ar" for a quicker, partial run (see bench/run.py).
 bench: setup $(BENCH_STAMP)
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# make listen LANGS=ar: build the books (make audio), then Whisper base on each utterance:
+# the worst heard, with their .po path:line, in output/<lang>/<slug>.listen.json
+# (bench/listen.py; LISTEN_ARGS="--worst 30" or "--only en").
+listen: setup $(BENCH_STAMP)
+	$(MAKE) --no-print-directory audio
+	$(VENV)/bin/python bench/listen.py --source $(SOURCE) --locales $(LOCALES) \
+	    --output $(OUTPUT) $(if $(SETTINGS),--settings $(SETTINGS)) $(LANG_OPTIONS) \
+	    $(LISTEN_ARGS) $(ARTICLES)
 
 # --- many articles, many machines ------------------------------------------------
 

@@ -106,7 +106,7 @@ def raw(lang: str, *, espeak: bool) -> float:
     """The bare engine on the book's utterances, in order, then one plain MP3 encode;
     ``espeak``: eSpeak NG's settings (tests/fixtures/espeak-voices.toml), else the default
     voices."""
-    chosen = {lang: VoiceChoice("espeak") for lang in ("es", "fr", "hi", "zh_Hans")}
+    chosen = {lang: VoiceChoice("espeak") for lang in ("es", "fr", "hi", "zh_Hans", "ar")}
     config = Config(source=ROOT / "source", locales=ROOT / "locales",
                     voices=chosen if espeak else {})
     document = load_translation(config, parse_file(ARTICLE), lang)
@@ -148,6 +148,19 @@ def arabic_with_diacritics(config: Config, article: Path, folder: Path) -> Path:
     tracks = folder / "ar" / "baclofen"
     narrate_book(document, config, target=folder / "ar" / "baclofen.mp3", tracks=tracks,
                  script=script)
+    return tracks
+
+
+def book_with_voice(config: Config, article: Path, lang: str, choice: VoiceChoice,
+                    folder: Path) -> Path:
+    """The book read by another voice than the default (an alternative the bench scores
+    beside it); its tracks folder."""
+    import dataclasses
+
+    chosen = dataclasses.replace(config, voices={**config.voices, lang: choice})
+    document = load_translation(chosen, parse_file(article), lang)
+    tracks = folder / lang / "baclofen"
+    narrate_book(document, chosen, target=folder / lang / "baclofen.mp3", tracks=tracks)
     return tracks
 
 

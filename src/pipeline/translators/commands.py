@@ -51,7 +51,13 @@ from pipeline.source.documents import documents
 from pipeline.source.labels import DOMAIN as LABELS_DOMAIN
 from pipeline.source.labels import english_labels
 from pipeline.translators.readability import measure
-from pipeline.translators.report import LanguageReport, readability_table, table
+from pipeline.translators.report import (
+    LanguageReport,
+    listening,
+    listening_table,
+    readability_table,
+    table,
+)
 
 
 def templates(config: Config, articles: Sequence[Document]) -> list[tuple[polib.POFile, Path]]:
@@ -222,13 +228,18 @@ def report(config: Config) -> list[LanguageReport]:
     print(table(reports))
     print()
     print(readability_table(reports))
+    if heard := listening_table(reports, config.output):
+        print()
+        print(heard)
     for item in reports:
         if item.readability is not None and item.readability.warning:
             print(f"warning: {item.slug} ({item.lang}): {item.readability.warning}",
                   file=sys.stderr)
     path = config.output / "report.json"
-    atomic_write(path, json.dumps([r.as_json() for r in reports], ensure_ascii=False,
-                                  indent=2).encode("utf-8") + b"\n")
+    # a book's listening check (make listen), where one was run
+    data = [{**r.as_json(), **({"listening": check} if (check := listening(
+        config.output, r.slug, r.lang)) else {})} for r in reports]
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
     print(f"written: {path}", file=sys.stderr)
     return reports
 

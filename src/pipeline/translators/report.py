@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pipeline.catalogs.review import ReviewState
@@ -84,6 +86,35 @@ def readability_table(reports: list[LanguageReport]) -> str:
         if report.readability is not None:
             rows.append((report.slug, report.lang, describe(report.readability)))
     return table_text(rows)
+
+
+def listening(output: Path, slug: str, lang: str) -> dict[str, Any] | None:
+    """The listening check of a built book (``make listen``: ``<slug>.listen.json``
+    beside it), if one was run: the share heard per voice language and the worst
+    utterances with their ``.po`` path:line."""
+    path = output / lang / f"{slug}.listen.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if data.get("format") == 1 else None
+
+
+LISTED = 3  # worst utterances named per book in the report (the file lists more)
+
+
+def listening_table(reports: list[LanguageReport], output: Path) -> str:
+    """One row per book with a listening check: share heard, and its worst utterances."""
+    rows = [("article", "lang", "heard as written (Whisper base)", "worst heard")]
+    for report in reports:
+        data = listening(output, report.slug, report.lang)
+        if data is None:
+            continue
+        shares = ", ".join(f"{code} {share:.0%}" for code, share in data["share_heard"].items())
+        worst = "; ".join(f"{item['where']} {item['share']:.0%}"
+                          for item in data["worst"][:LISTED])
+        rows.append((report.slug, report.lang, shares, worst))
+    return table_text(rows) if len(rows) > 1 else ""
 
 
 # Figures that come from a readability formula (the rest are plain counts).

@@ -127,13 +127,13 @@ def test_unknown_engine_is_an_error(no_voices: Path) -> None:
 
 
 def test_default_choice_without_voice_files(no_voices: Path) -> None:
-    """Piper for English (its voice is bundled), Kokoro for es, fr, hi and zh, eSpeak NG
-    for the rest; never gTTS."""
+    """Piper for English (its voice is bundled), Kokoro for es, fr, hi, zh and ar, eSpeak
+    NG for the rest; never gTTS."""
     config = Config(voices_dir=no_voices)
     chosen = {lang: voices.choose(config, lang)
               for lang in ("en", "es", "fr", "ar", "zh_Hans", "hi", "pt_BR", "en-GB", "es-MX")}
     assert chosen == {"en": VoiceChoice("piper"), "es": VoiceChoice("kokoro"),
-                      "fr": VoiceChoice("kokoro"), "ar": VoiceChoice("espeak"),
+                      "fr": VoiceChoice("kokoro"), "ar": VoiceChoice("kokoro"),
                       "zh_Hans": VoiceChoice("kokoro"), "hi": VoiceChoice("kokoro"),
                       "pt_BR": VoiceChoice("espeak"), "en-GB": VoiceChoice("piper"),
                       "es-MX": VoiceChoice("kokoro")}

@@ -3,7 +3,8 @@
 Opening (title, "not yet reviewed" notice, byline), one chapter per section, then a
 closing chapter: image credits (no URLs), the source attribution and, always last,
 the disclaimer. Spoken text passes through small ``str -> str`` steps: Markdown out,
-addresses shortened to their site, the language's pronunciation lexicon applied.
+addresses shortened to their site, the language's pronunciation lexicon applied,
+numbers said as words where the language's voice needs it (``numbers``).
 """
 
 from __future__ import annotations
@@ -11,16 +12,27 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from babel.dates import format_date
 from markdown_it import MarkdownIt
 
+from pipeline.audio.script import numbers
 from pipeline.audio.script.lexicon import Lexicon
 from pipeline.locales import babel_locale, to_gettext
 from pipeline.markup import review_notice
-from pipeline.model import Document, Figure, Heading, ListBlock, Paragraph, Part, Segment, ref
+from pipeline.model import (
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Part,
+    Segment,
+    SourceLocation,
+    ref,
+)
 
 # Silence after each kind of utterance, in milliseconds.
 PAUSE: Final = {"title": 1200, "heading": 900, "paragraph": 650, "item": 400,
@@ -37,6 +49,9 @@ class Utterance:
     lang: str  # BCP 47: which voice reads it
     pause_ms: int
     ref: str  # id of the document element it reads (``model.ref``), for read-along
+    # Where the segments it reads were written (the source's path:line, which each
+    # catalog entry lists): how a listening check finds the .po line of a misread word.
+    sources: tuple[SourceLocation, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +106,10 @@ def tidy(text: str) -> str:
     return re.sub(r"([.!?。؟])(?:\s*[.。])+", r"\1", text)
 
 
-def preprocessors(lexicon: Lexicon) -> tuple[Callable[[str], str], ...]:
-    return (speakable, site_only, lexicon.apply, tidy)
+def preprocessors(lexicon: Lexicon, lang: str = "") -> tuple[Callable[[str], str], ...]:
+    """The steps from a segment's Markdown to what ``lang``'s voice says (numbers as
+    words after the lexicon, so a unit it spells out stays beside its number)."""
+    return (speakable, site_only, lexicon.apply, numbers.in_words(lang), tidy)
 
 
 def narrate(document: Document, lexicons: Callable[[str], Lexicon]) -> Script:
@@ -163,20 +180,22 @@ class _Builder:
         Neighbouring parts in the same language are joined, so a label and its text
         ("Image: a tablet") are one utterance unless one of them fell back to the source.
         """
-        spoken: list[tuple[str, str]] = []
+        spoken: list[tuple[str, str, tuple[SourceLocation, ...]]] = []
         for part in parts:
             lang, text = (self.doc.lang, part) if isinstance(part, str) else (part.lang,
                                                                                part.text)
-            for step in preprocessors(self.lexicons(lang)):
+            where = () if isinstance(part, str) else (part.location,)
+            for step in preprocessors(self.lexicons(lang), lang):
                 text = step(text)
             if not text:
                 continue
             if spoken and spoken[-1][0] == lang:
-                spoken[-1] = (lang, tidy(f"{spoken[-1][1]} {text}"))
+                spoken[-1] = (lang, tidy(f"{spoken[-1][1]} {text}"), spoken[-1][2] + where)
             elif text.lstrip(" .,:;"):  # a new voice never starts on a separator
-                spoken.append((lang, text.lstrip(" .,:;")))
-        return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150, element)
-                for i, (lang, text) in enumerate(spoken)]
+                spoken.append((lang, text.lstrip(" .,:;"), where))
+        return [Utterance(text, lang, PAUSE[pause] if i == len(spoken) - 1 else 150, element,
+                          sources)
+                for i, (lang, text, sources) in enumerate(spoken)]
 
     def chapters(self) -> Iterator[Chapter]:
         doc = self.doc

@@ -1,7 +1,8 @@
-"""Kokoro-82M neural voices, offline, through ``kokoro-onnx``: es, fr, hi, zh (and en).
+"""Kokoro-82M neural voices, offline, through ``kokoro-onnx``: es, fr, hi, zh, ar (and en).
 
 Text becomes phonemes (eSpeak NG through kokoro-onnx for es, fr, hi, en; ``misaki``'s
-pinyin-based G2P for Chinese, as the model was trained: ``chinese``), is cut into
+pinyin-based G2P for Chinese, as the model was trained: ``chinese``; for Arabic, which
+Kokoro was not trained on, diacritics and IPA mapped to its symbols: ``arabic``), is cut into
 batches of at most ``PHONEME_LIMIT`` phonemes at sentence, then clause, then word
 boundaries, and each batch is spoken by the model with the voice's style vector. Short
 batches bound the memory a run takes (onnxruntime's working set grows with the length
@@ -25,11 +26,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar, Final
 
 import numpy as np
 
-from pipeline.audio.speech import chinese, kokoro_files
+from pipeline.audio.speech import arabic, chinese, kokoro_files
 from pipeline.audio.speech.cores import threads
 from pipeline.audio.speech.engines import Audio, VoiceRequest, package_version, register
 from pipeline.errors import PipelineError
@@ -43,9 +45,10 @@ LANGUAGES: Final = {
     "zh_Hans": ("zm_yunxi", "zh"),
     "zh": ("zm_yunxi", "zh"),
     "en": ("af_heart", "en-us"),
+    "ar": ("hm_omega", "ar"),  # Kokoro has no Arabic voice: see ``arabic``
 }
 # Where Kokoro is the default voice (English stays Piper; Traditional Chinese eSpeak's).
-DEFAULT_LANGUAGES: Final = frozenset({"es", "fr", "hi"})
+DEFAULT_LANGUAGES: Final = frozenset({"es", "fr", "hi", "ar"})
 DEFAULT_CHINESE: Final = frozenset({"zh", "zh_Hans", "zh_CN", "zh_SG"})
 SPEED: Final = 0.9  # a little slower than the model's default: clearer for patients
 # A model run needs ~28 MB of working memory per second of speech it makes, so the
@@ -138,10 +141,13 @@ def _style(voice: str) -> np.ndarray:
 SENTENCE_MARKS: Final = {"hi": str.maketrans({"\u0964": ".", "\u0965": "."})}
 
 
-def phonemes(text: str, language: str) -> str:
-    """The model's phonemes for ``text``: misaki for Chinese, eSpeak NG for the rest."""
+def phonemes(text: str, language: str, cache: Path | None = None) -> str:
+    """The model's phonemes for ``text``: misaki for Chinese (its jieba index kept in
+    the ``cache`` folder), the Arabic front end for Arabic, eSpeak NG for the rest."""
     if language == "zh":
-        return chinese.phonemes(text)
+        return chinese.phonemes(text, cache)
+    if language == "ar":
+        return arabic.phonemes(text)
     text = text.translate(SENTENCE_MARKS.get(language, {}))
     return " ".join(_model().tokenizer.phonemize(text, language).split())
 
@@ -159,14 +165,18 @@ class KokoroEngine:
     language: str  # what phonemises it: an eSpeak NG language, or "zh" (misaki)
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
     ahead: dict[str, str] = field(default_factory=dict, compare=False)  # text -> phonemes
+    cache: Path | None = field(default=None, compare=False)  # the pipeline's cache folder
 
     def expect(self, texts: Sequence[str]) -> None:
-        """Phonemise the Chinese among ``texts`` now, apart from the model (``chinese``);
-        other languages' phonemiser (eSpeak NG) is small and runs as each is spoken."""
-        if self.language == "zh":
+        """Phonemise the Chinese or Arabic among ``texts`` now, apart from the model
+        (``chinese``, ``arabic``: misaki's dictionaries, text2tashkeel's models); other
+        languages' phonemiser (eSpeak NG) is small and runs as each is spoken."""
+        if self.language in ("zh", "ar"):
             new = [text for text in dict.fromkeys(texts) if text not in self.ahead]
             if new:
-                self.ahead.update(zip(new, chinese.apart(new), strict=True))
+                spoken = (chinese.apart(new, self.cache) if self.language == "zh"
+                          else arabic.apart(new))
+                self.ahead.update(zip(new, spoken, strict=True))
 
     @property
     def settings(self) -> str:
@@ -178,7 +188,8 @@ class KokoroEngine:
         """Speak ``text`` batch by batch; a text with no phonemes is a short silence."""
         from kokoro_onnx.chunker import pause_after, split_phonemes
 
-        spoken = self.ahead[text] if text in self.ahead else phonemes(text, self.language)
+        spoken = self.ahead[text] if text in self.ahead \
+            else phonemes(text, self.language, self.cache)
         kokoro, style = _model(), _style(self.voice)
         pieces: list[np.ndarray] = []
         last = ""
@@ -202,6 +213,8 @@ def _version(voice: str, language: str) -> str:
     """Everything that changes the sound: runtime, model, voice and phonemiser versions."""
     g2p = (f"misaki {package_version('misaki')}" if language == "zh" else
            f"espeakng-loader {package_version('espeakng-loader')}")
+    if language == "ar":
+        g2p += f", {arabic.version()}"
     return (f"kokoro-onnx {package_version('kokoro-onnx')}, model "
             f"{kokoro_files.MODEL_SHA256[:12]}, voice {kokoro_files.VOICE_SHA256[voice][:12]}, "
             f"{g2p}")
@@ -216,4 +229,5 @@ def load_kokoro(request: VoiceRequest) -> KokoroEngine:
                             "[tool.pipeline.voices]")
     voice, language = request.voice or known[0], known[1]
     _style(voice)  # fail now, not halfway through a book (the model loads when first used)
-    return KokoroEngine(voice=voice, version=_version(voice, language), language=language)
+    return KokoroEngine(voice=voice, version=_version(voice, language), language=language,
+                        cache=request.cache)
