@@ -7,7 +7,6 @@ import dataclasses
 import re
 import shutil
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -25,35 +24,12 @@ from pipeline.markup import plain
 from pipeline.model import Document, Role, Segment, map_segments
 from pipeline.source.parse import parse_file
 from support import READING_LANGS, ROOT
+from support.html import Page
 from support.validators import axe, chromium, vnu
 
 SLUG = "baclofen"
 SOURCE = ROOT / "source"
 lang_params = pytest.mark.parametrize("lang", READING_LANGS)
-
-
-class Page(HTMLParser):
-    """What a page holds: elements (tag, attributes) in order, and its text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str]]] = []
-        self.chunks: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, {name: value or "" for name, value in attrs}))
-
-    def handle_data(self, data: str) -> None:
-        self.chunks.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.chunks).split())
-
-    @property
-    def ids(self) -> list[str]:
-        return [attrs["id"] for _, attrs in self.elements if "id" in attrs]
 
 
 def _document(lang: str) -> Document:

@@ -75,7 +75,7 @@ def test_every_phoneme_of_the_arabic_book_is_in_kokoros_vocabulary() -> None:
     language-switch flags or syllable dots), and something to say for every utterance."""
     vocabulary = kokoro_vocabulary()
     texts = arabic_script()
-    spoken = arabic.phonemise_all(texts)
+    spoken = [arabic.phonemes(text) for text in texts]
     assert len(spoken) == len(texts) > 60
     unknown = {symbol for phonemes in spoken for symbol in phonemes} - vocabulary
     assert unknown == set()

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
@@ -19,6 +18,7 @@ import pytest
 from pipeline.audio.timeline import Span, write_timeline
 from pipeline.site.handout import clock_text, duration_text, size_text
 from support import Cli
+from support.html import Page
 
 SLUG = "small"
 BASE = "https://example.org/handouts/"
@@ -30,27 +30,8 @@ FILES = {"pdf": 4_321, "bilingual.pdf": 9_876, "html": 2_345, "epub": 1_234_567,
          "vtt": 777}
 
 
-class Page(HTMLParser):
-    """A page's elements (tag, attributes), in order, and its text."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str]]] = []
-        self.chunks: list[str] = []
-        self.feed(path.read_text(encoding="utf-8"))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, {name: value or "" for name, value in attrs}))
-
-    def handle_data(self, data: str) -> None:
-        self.chunks.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.chunks).split())
-
-    def hrefs(self) -> list[str]:
-        return [attrs["href"] for tag, attrs in self.elements if tag == "a" and "href" in attrs]
+def _page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
 
 
 def _built(output: Path, lang: str) -> None:
@@ -89,7 +70,7 @@ def site(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_handout_page_offers_every_format_with_its_size(site: Path) -> None:
-    page = Page(site / "es" / SLUG / "index.html")
+    page = _page(site / "es" / SLUG / "index.html")
     folder = site / "es" / SLUG
     for name in (f"{SLUG}.pdf", f"{SLUG}.bilingual.pdf", f"{SLUG}.html", f"{SLUG}.epub",
                  f"{SLUG}.mp3", f"{SLUG}.vtt", f"tracks/{SLUG}.m3u8", "tracks/01-track.mp3"):
@@ -99,13 +80,13 @@ def test_a_handout_page_offers_every_format_with_its_size(site: Path) -> None:
     assert f"../{zipped.name}" in page.hrefs()
     assert f"({size_text(zipped.stat().st_size, 'es')})" in page.text
     assert "(1,2 MB)" in page.text  # the EPUB, as Spanish writes it
-    english = Page(site / "en" / SLUG / "index.html")
+    english = _page(site / "en" / SLUG / "index.html")
     assert f"{SLUG}.bilingual.pdf" not in english.hrefs()  # the source has no bilingual
     assert not (site / "en" / SLUG / f"{SLUG}.bilingual.pdf").exists()
 
 
 def test_chapters_start_the_audio_with_a_media_fragment(site: Path) -> None:
-    page = Page(site / "es" / SLUG / "index.html")
+    page = _page(site / "es" / SLUG / "index.html")
     chapters = [h for h in page.hrefs() if h.startswith(f"{SLUG}.mp3#")]
     assert chapters == [f"{SLUG}.mp3#t=0", f"{SLUG}.mp3#t=12.5", f"{SLUG}.mp3#t=65.25"]
     assert "1 min y 10 s" in page.text  # the duration, in Spanish
@@ -118,21 +99,21 @@ def test_chapters_start_the_audio_with_a_media_fragment(site: Path) -> None:
 
 
 def test_review_status_is_shown_in_each_language(site: Path, cli: Cli) -> None:
-    assert "Aún no revisada por un traductor médico" in Page(site / "es" / "index.html").text
-    assert "Original text" in Page(site / "en" / "index.html").text
+    assert "Aún no revisada por un traductor médico" in _page(site / "es" / "index.html").text
+    assert "Original text" in _page(site / "en" / "index.html").text
     assert cli("review", SLUG, "--lang", "es", "--by", "Ana García",
                "--date", "2026-12-01").code == 0
     assert cli("--base-url", BASE, "build", "--format", "site", "--lang", "es", SLUG).code == 0
     assert cli("--base-url", BASE, "site").code == 0
     assert "Traducción revisada por Ana García, 1 de diciembre de 2026." \
-        in Page(site / "es" / "index.html").text
+        in _page(site / "es" / "index.html").text
 
 
 def test_pages_have_no_script_and_only_relative_links_that_resolve(site: Path) -> None:
     pages = sorted(site.rglob("index.html"))
     assert len(pages) == 5  # the first page, two languages, two handouts
     for path in pages:
-        page = Page(path)
+        page = _page(path)
         html_tag = page.elements[0]
         assert html_tag[0] == "html" and html_tag[1]["lang"] in ("en", "es"), path
         assert html_tag[1]["dir"] == "ltr"
@@ -153,7 +134,7 @@ def test_pages_have_no_script_and_only_relative_links_that_resolve(site: Path) -
 
 
 def test_languages_are_named_in_themselves(site: Path) -> None:
-    page = Page(site / "index.html")
+    page = _page(site / "index.html")
     named = [(attrs["href"], attrs["lang"]) for tag, attrs in page.elements
              if tag == "a" and "hreflang" in attrs]
     assert ("es/index.html", "es") in named and ("en/index.html", "en") in named

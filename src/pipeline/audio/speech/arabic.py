@@ -25,19 +25,15 @@ all at once in a child process (``apart``, as ``chinese`` does), before the mode
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Final
 
+from pipeline.audio.speech import child
 from pipeline.audio.speech.engines import package_version
-from pipeline.errors import PipelineError
 
 # Bumped when a step below changes what is said: part of the speech cache key.
 FRONT_END: Final = "ar-3"
@@ -146,32 +142,10 @@ def phonemes(text: str) -> str:
     return kokoro_symbols(ipa(pausal(diacritised(text))))
 
 
-def phonemise_all(texts: Sequence[str]) -> list[str]:
-    """``phonemes`` of each text."""
-    return [phonemes(text) for text in texts]
-
-
 def apart(texts: Sequence[str]) -> list[str]:
     """``phonemes`` of each text, made in a child process that exits when done, so that
     text2tashkeel's sessions (~75 MB) are not in memory beside the model's."""
-    done = subprocess.run([sys.executable, "-P", "-m", __name__], input=json.dumps(list(texts)),
-                          capture_output=True, text=True, encoding="utf-8", check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise PipelineError(f"the Arabic front end failed: {last}")
-    spoken: list[str] = json.loads(done.stdout)
-    if len(spoken) != len(texts):
-        raise PipelineError(f"the Arabic front end gave {len(spoken)} results for "
-                            f"{len(texts)} texts")
-    return spoken
-
-
-def main() -> None:
-    """``python -m pipeline.audio.speech.arabic < JSON texts > JSON phonemes``."""
-    texts = json.load(sys.stdin)
-    with contextlib.redirect_stdout(sys.stderr):  # a library's print must not break the JSON
-        spoken = phonemise_all(texts)
-    json.dump(spoken, sys.stdout)
+    return child.run(__name__, texts, "the Arabic front end")
 
 
 def version() -> str:
@@ -182,4 +156,4 @@ def version() -> str:
 
 if __name__ == "__main__":
     logging.getLogger("phonemizer").setLevel(logging.ERROR)
-    main()
+    child.serve(phonemes)

@@ -16,18 +16,15 @@ temporary folder unless told otherwise: here it is kept in the pipeline's cache 
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import subprocess
 import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.audio.speech import child
 from pipeline.config import cache_folder
-from pipeline.errors import PipelineError
 
 
 @cache
@@ -50,27 +47,10 @@ def phonemes(text: str, cache: Path | None = None) -> str:
 
 def apart(texts: Sequence[str], cache: Path | None = None) -> list[str]:
     """``phonemes`` of each text, made in a child process that exits when done."""
-    # -P: the working directory is not put on the child's path, so no file there is imported
-    done = subprocess.run([sys.executable, "-P", "-m", __name__, str(cache or cache_folder())],
-                          input=json.dumps(list(texts)),
-                          capture_output=True, text=True, encoding="utf-8", check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise PipelineError(f"the Chinese phonemiser (misaki) failed: {last}")
-    spoken: list[str] = json.loads(done.stdout)
-    if len(spoken) != len(texts):
-        raise PipelineError(f"the Chinese phonemiser gave {len(spoken)} results for "
-                            f"{len(texts)} texts")
-    return spoken
-
-
-def main() -> None:
-    texts = json.load(sys.stdin)
-    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    with contextlib.redirect_stdout(sys.stderr):  # a library's print must not break the JSON
-        spoken = [phonemes(text, cache) for text in texts]
-    json.dump(spoken, sys.stdout)
+    return child.run(__name__, texts, "the Chinese phonemiser (misaki)",
+                     str(cache or cache_folder()))
 
 
 if __name__ == "__main__":
-    main()
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    child.serve(lambda text: phonemes(text, folder))
