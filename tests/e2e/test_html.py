@@ -24,7 +24,7 @@ from pipeline.markup import plain
 from pipeline.model import Document, Role, Segment, map_segments
 from pipeline.source.parse import parse_file
 from support import READING_LANGS, ROOT
-from support.html import Page
+from support.webpage import Page
 from support.validators import axe, chromium, vnu
 
 SLUG = "baclofen"

@@ -19,3 +19,14 @@ def test_each_stage_and_each_format_is_a_subpackage() -> None:
     assert formats == {"audio", "print", "html", "epub", "transcript", "site"}
     for package in (*STAGES, *formats):
         assert (PACKAGE / package / "__init__.py").is_file(), package
+
+
+def test_no_test_support_module_shadows_the_standard_library() -> None:
+    # Scripts in tests/support run with that folder first on sys.path: a support module
+    # named like a standard one (html.py did) breaks every import of the real one there.
+    import sys
+    from pathlib import Path
+
+    support = Path(__file__).resolve().parents[1] / "support"
+    names = {p.stem for p in support.glob("*.py")} | {p.name for p in support.iterdir() if p.is_dir()}
+    assert not names & set(sys.stdlib_module_names), names & set(sys.stdlib_module_names)

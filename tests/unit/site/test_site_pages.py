@@ -18,7 +18,7 @@ import pytest
 from pipeline.audio.timeline import Span, write_timeline
 from pipeline.site.handout import clock_text, duration_text, size_text
 from support import Cli
-from support.html import Page
+from support.webpage import Page
 
 SLUG = "small"
 BASE = "https://example.org/handouts/"
