@@ -24,8 +24,8 @@ from pipeline.markup import plain
 from pipeline.model import Document, Role, Segment, map_segments
 from pipeline.source.parse import parse_file
 from support import READING_LANGS, ROOT
-from support.webpage import Page
 from support.validators import axe, chromium, vnu
+from support.webpage import Page
 
 SLUG = "baclofen"
 SOURCE = ROOT / "source"

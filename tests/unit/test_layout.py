@@ -28,5 +28,7 @@ def test_no_test_support_module_shadows_the_standard_library() -> None:
     from pathlib import Path
 
     support = Path(__file__).resolve().parents[1] / "support"
-    names = {p.stem for p in support.glob("*.py")} | {p.name for p in support.iterdir() if p.is_dir()}
-    assert not names & set(sys.stdlib_module_names), names & set(sys.stdlib_module_names)
+    names = {p.stem for p in support.glob("*.py")}
+    names |= {p.name for p in support.iterdir() if p.is_dir()}
+    shadowing = names & set(sys.stdlib_module_names)
+    assert not shadowing, shadowing
