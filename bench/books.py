@@ -65,7 +65,7 @@ def book_lines(log: str) -> dict[str, dict[str, Any]]:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without make's job flags (a bench make starts its own)."""
+    """The environment without make's job flags (engine threads come from them)."""
     drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
     return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
 

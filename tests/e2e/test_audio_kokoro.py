@@ -22,7 +22,7 @@ from pipeline.audio.caches.speech import cache_key
 from pipeline.audio.script.lexicon import read_lexicon
 from pipeline.audio.script.narration import Chapter, Script, Utterance, narrate
 from pipeline.audio.speech import arabic, chinese, kokoro, kokoro_files, voices
-from pipeline.audio.speech.cores import SPIN, session_options, threads
+from pipeline.audio.speech.cores import threads
 from pipeline.audio.speech.engines import Audio
 from pipeline.audio.synthesis import speak
 from pipeline.catalogs.translate import load_translation
@@ -267,12 +267,11 @@ def test_kokoro_for_a_language_it_does_not_speak_is_an_error() -> None:
         voices.load(VoiceChoice("kokoro", "xx_nobody"), "es", Path("voices"))
 
 
-def test_a_session_has_a_thread_per_core_and_none_spinning() -> None:
-    """Jobs of make -jN share the cores through the scheduler: a spinning thread would
-    take its core from the other job's threads."""
-    options = session_options()
-    assert options.intra_op_num_threads == len(os.sched_getaffinity(0)) == threads()
-    assert options.get_session_config_entry(SPIN) == "0"
+@pytest.mark.parametrize(("flags", "cores", "expected"), [
+    ("", 2, 2), (" -j2 --jobserver-auth=3,4", 2, 1), ("k -j2 --jobserver-auth=3,4", 2, 1),
+    (" -j", 2, 1), (" -j4 --jobserver-auth=3,4", 8, 2), (" -j1", 2, 2), (" -j3", 2, 1)])
+def test_threads_share_the_cores_among_make_jobs(flags: str, cores: int, expected: int) -> None:
+    assert threads(flags, cores) == expected
 
 
 SPEAK = """
@@ -287,13 +286,12 @@ print(threads(), hashlib.sha256(engine.synthesize(sys.argv[1]).pcm).hexdigest())
 
 
 def test_same_speech_with_one_thread_or_two() -> None:
-    """A book spoken on one core sounds exactly like one spoken on two."""
+    """A build under make -j2 (one thread per job) sounds exactly like one alone (two)."""
     text = "Tome un comprimido cada día."
     seen = {}
-    for cores in ({0}, os.sched_getaffinity(0)):
+    for flags in ("", " -j2 --jobserver-auth=3,4"):
         done = subprocess.run([sys.executable, "-c", SPEAK, text], capture_output=True,
-                              text=True, check=True,
-                              preexec_fn=lambda cores=cores: os.sched_setaffinity(0, cores))
+                              text=True, check=True, env={**os.environ, "MAKEFLAGS": flags})
         count, digest = done.stdout.split()
         seen[count] = digest
     assert len(seen) == 2 or os.cpu_count() == 1

@@ -13,8 +13,8 @@ buffers for the rest of the book.
 The model is loaded once per process, on the first utterance not found in a cache (a
 rebuild from the cache loads none). A book's Chinese is phonemised before that, in a
 process of its own (``expect``), so misaki's dictionaries never sit beside the model.
-Its session has a thread per core, none spinning (``cores.session_options``): under
-``make -jN`` the jobs share the cores, and the last one running has them all.
+Under ``make -jN`` each job uses its share of the cores (``MAKEFLAGS``), so parallel
+jobs fill the machine without oversubscribing it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 
 from pipeline.audio.speech import arabic, chinese, kokoro_files
-from pipeline.audio.speech.cores import session_options
+from pipeline.audio.speech.cores import threads
 from pipeline.audio.speech.engines import Audio, VoiceRequest, package_version, register
 from pipeline.errors import PipelineError
 
@@ -86,7 +86,9 @@ def _model() -> Any:
     from kokoro_onnx import Kokoro
 
     path = kokoro_files.model_path()
-    options = session_options()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads()
+    options.inter_op_num_threads = 1
     # The CPU memory arena stays on: measured here (onnxruntime 1.32), turning it off
     # tripled peak memory (1.1 GB instead of 0.33 GB for a 6 s utterance) and was slower.
     session = onnxruntime.InferenceSession(str(path), options,
