@@ -34,11 +34,15 @@ class AudioBuilder(Builder):
 
     def build(self, job: Job) -> str:
         from pipeline.audio.book import narrate_book
+        from pipeline.audio.speech import engines
 
         target = job.target(self.suffix)
-        with exclusive(target, job.config.cache / "locks"):
-            book = narrate_book(job.document, job.config, target=target,
-                                tracks=job.folder / job.document.slug)
+        try:
+            with exclusive(target, job.config.cache / "locks"):
+                book = narrate_book(job.document, job.config, target=target,
+                                    tracks=job.folder / job.document.slug)
+        finally:
+            engines.release()  # the process's other formats need no voice
         voices = ", ".join(f"{code}: {voice}" for code, voice in book.tally.voices.items())
         return (f"{target}: {book.seconds / 60:.1f} min, {book.chapters} chapters, "
                 f"{book.loudness:.1f} LUFS, {book.true_peak:.1f} dBTP; "

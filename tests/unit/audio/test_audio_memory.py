@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from support import Cli
+
 LIMIT_MB = 500
 MEASURE = """
 import resource, subprocess, sys
@@ -60,3 +62,29 @@ def test_a_build_process_stays_under_500_mb(tmp_path: Path, engine: str) -> None
     (tmp_path / "locales").mkdir()
     megabytes = peak_mb(tmp_path, "--engine", engine)
     assert 30 < megabytes <= LIMIT_MB
+
+
+
+def test_a_book_gives_its_model_back_before_the_other_formats(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
+    """A language's one process makes its PDFs after its book: the voice's model is
+    forgotten once the book is made, so their memory does not come on top of it."""
+    from pipeline.audio.speech import engines, piper
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "memory.md").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locales").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIPELINE_CACHE", str(tmp_path / ".cache"))
+    loaded = []
+    release = engines.release
+
+    def spied() -> None:
+        loaded.append(piper._load.cache_info().currsize)  # type: ignore[attr-defined]
+        release()
+
+    monkeypatch.setattr(engines, "release", spied)
+    result = cli("audio", "--lang", "en", "--engine", "piper")
+    assert result.code == 0, result.err
+    assert loaded == [1]  # the model was loaded for the book, then forgotten
+    assert piper._load.cache_info().currsize == 0  # type: ignore[attr-defined]

@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
+T = TypeVar("T")
 SAMPLE_WIDTH = 2  # every engine's audio is handed on as 16-bit signed mono PCM
 
 
@@ -82,6 +85,24 @@ def package_version(name: str) -> str:
 
 
 REGISTRY: dict[str, EngineFactory] = {}
+# How to forget each engine's loaded model (``loaded_once``).
+_FORGET: list[Callable[[], None]] = []
+
+
+def loaded_once(load: Callable[..., T]) -> Callable[..., T]:
+    """``functools.cache`` for loading a model: once per process, until ``release``."""
+    cached = cache(load)
+    _FORGET.append(cached.cache_clear)
+    return cached
+
+
+def release() -> None:
+    """Forget every loaded model, so that its memory is given back before the process
+    goes on to its other formats (a language's one process makes the PDFs after the
+    book: with the model kept, their memory came on top of it)."""
+    for forget in _FORGET:
+        forget()
+    gc.collect()
 
 
 def register(name: str) -> Callable[[EngineFactory], EngineFactory]:

