@@ -11,7 +11,7 @@ each: the raw engine (the bare engine on the book's utterances plus one plain MP
 encode, ``books.raw``), a cold ``pipeline audio`` of the same book (pipeline/raw, peak
 memory), then one msgstr edited and the book rebuilt (edit/cold). Then every language
 with eSpeak NG's settings, ``make -j1`` against ``make -j2``; the default voices with
-``make -j2`` (their speech shared with the per-engine runs); a no-op make; ffmpeg's
+``make -j2``, cold (a cache and an output folder of their own); a no-op make; ffmpeg's
 EBU R128 meter on every finished book; Whisper base listening to the books
 (``intelligibility``).
 
@@ -167,7 +167,7 @@ def machine() -> dict[str, object]:
 def default_build(scratch: Path, langs: Sequence[str], cache: Path) -> dict[str, object]:
     """The default voices, cold (an empty speech cache), make -j2, each process (one per
     language: every format of it) timed; how many of the two cores it kept busy."""
-    seconds, cpu, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False, cache=cache)
+    seconds, cpu, _, log = make(scratch, "default", langs, jobs=2, espeak=False, cache=cache)
     found = books.book_lines(log)
     return {"make_j2_seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
             "cores_busy": round(cpu / seconds, 2), "languages": found,
@@ -190,7 +190,7 @@ def listen(scratch: Path, langs: Sequence[str]) -> dict[str, dict[str, object]]:
     model = intelligibility.whisper_model(scratch / "whisper-base")
     config = Config(source=ROOT / "source", locales=scratch / "locales",
                     cache=scratch / "cache-ar-diacritics")
-    sets = {"default": scratch / "output-kokoro", "espeak": scratch / "output-j2"}
+    sets = {"default": scratch / "output-default", "espeak": scratch / "output-j2"}
     scores: dict[str, dict[str, object]] = {}
     transcripts: dict[str, list[str]] = {}
     for lang in langs:
@@ -246,7 +246,7 @@ def main() -> None:
         print("bench: make -j2, default voices, cold...", file=sys.stderr)
         cold_cache = scratch / "cache-cold"
         results["default"] = default_build(scratch, langs, cold_cache)
-        noop, _, _, log = make(scratch, "kokoro", langs, jobs=2, espeak=False,
+        noop, _, _, log = make(scratch, "default", langs, jobs=2, espeak=False,
                                cache=cold_cache)
         results["make"] = {
             "cold_j1_seconds": round(one, 1), "cold_j2_seconds": round(two, 1),
@@ -260,7 +260,7 @@ def main() -> None:
             "peak_rss_mb_make": max(one_rss, two_rss),
         }
         results["ebur128"] = finished_books(
-            [scratch / "output-kokoro", scratch / "output-j2",
+            [scratch / "output-default", scratch / "output-j2",
              *(scratch / f"output-{engine}" for engine, _, _ in ENGINES)])
         results["load_after"] = os.getloadavg()
         (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
