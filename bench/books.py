@@ -10,6 +10,7 @@ loading included, as in a build), then one plain MP3 encode of what it said.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -141,7 +142,9 @@ def diacritised(script: Script) -> Script:
 
 
 def arabic_with_diacritics(config: Config, article: Path, folder: Path) -> Path:
-    """The Arabic book read by eSpeak NG from the diacritised script; its tracks folder."""
+    """The Arabic book read by eSpeak NG from the diacritised script; its tracks folder.
+    (eSpeak NG named: Arabic's default voice is Kokoro's.)"""
+    config = dataclasses.replace(config, voices={**config.voices, "ar": VoiceChoice("espeak")})
     document = load_translation(config, parse_file(article), "ar")
     script = diacritised(narrate(document, lambda code: read_lexicon(
         config.locales / to_gettext(code) / "lexicon.tsv")))
@@ -155,8 +158,6 @@ def book_with_voice(config: Config, article: Path, lang: str, choice: VoiceChoic
                     folder: Path) -> Path:
     """The book read by another voice than the default (an alternative the bench scores
     beside it); its tracks folder."""
-    import dataclasses
-
     chosen = dataclasses.replace(config, voices={**config.voices, lang: choice})
     document = load_translation(chosen, parse_file(article), lang)
     tracks = folder / lang / "baclofen"
