@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from support import Cli
+from support import ROOT
 
 LIMIT_MB = 500
+ESPEAK_SETTINGS = ROOT / "tests" / "fixtures" / "espeak-voices.toml"
 MEASURE = """
 import resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
@@ -44,9 +45,10 @@ disclaimer: This is not medical advice.
 """
 
 
-def peak_mb(project: Path, *options: str) -> int:
-    """Build the article's audio in a child process; its peak resident memory in MB."""
-    command = [sys.executable, "-m", "pipeline", "audio", "--lang", "en", *options]
+def peak_mb(project: Path, *arguments: str) -> int:
+    """Run ``pipeline ARGUMENTS`` in a child process (its cache in the project); its peak
+    resident memory in MB."""
+    command = [sys.executable, "-m", "pipeline", *arguments]
     done = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=project,
                           capture_output=True, text=True, check=True,
                           env={**os.environ, "PIPELINE_CACHE": str(project / ".cache")})
@@ -60,31 +62,24 @@ def test_a_build_process_stays_under_500_mb(tmp_path: Path, engine: str) -> None
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "memory.md").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "locales").mkdir()
-    megabytes = peak_mb(tmp_path, "--engine", engine)
+    megabytes = peak_mb(tmp_path, "audio", "--lang", "en", "--engine", engine)
     assert 30 < megabytes <= LIMIT_MB
 
 
 
-def test_a_book_gives_its_model_back_before_the_other_formats(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
-    """A language's one process makes its PDFs after its book: the voice's model is
-    forgotten once the book is made, so their memory does not come on top of it."""
-    from pipeline.audio.speech import engines, piper
+def test_a_languages_process_peaks_no_higher_than_its_book(tmp_path: Path) -> None:
+    """A language's one process makes its PDF after its book: the voice's model is given
+    back once the book is made, so the PDF's memory does not come on top of it. Chinese
+    (eSpeak NG, its English names read by Piper; a PDF with CJK fonts) peaked at 547 MB
+    with the model kept, against 426 MB for the book alone."""
+    def peak(name: str, *formats: str) -> int:
+        project = tmp_path / name
+        project.mkdir()
+        return peak_mb(project, "--settings", str(ESPEAK_SETTINGS),
+                       "--source", str(ROOT / "source"), "--locales", str(ROOT / "locales"),
+                       "--output", str(project / "output"), "build", "--lang", "zh_Hans",
+                       *(f"--format={f}" for f in formats), "baclofen")
 
-    (tmp_path / "source").mkdir()
-    (tmp_path / "source" / "memory.md").write_text(ARTICLE, encoding="utf-8")
-    (tmp_path / "locales").mkdir()
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PIPELINE_CACHE", str(tmp_path / ".cache"))
-    loaded = []
-    release = engines.release
-
-    def spied() -> None:
-        loaded.append(piper._load.cache_info().currsize)  # type: ignore[attr-defined]
-        release()
-
-    monkeypatch.setattr(engines, "release", spied)
-    result = cli("audio", "--lang", "en", "--engine", "piper")
-    assert result.code == 0, result.err
-    assert loaded == [1]  # the model was loaded for the book, then forgotten
-    assert piper._load.cache_info().currsize == 0  # type: ignore[attr-defined]
+    book = peak("book", "audio")
+    both = peak("both", "audio", "pdf")
+    assert both <= book + 40, (book, both)
