@@ -13,7 +13,7 @@ from pipeline.build import registry, release
 from pipeline.build.run import build, statuses
 from pipeline.build.status import Failure, summary
 from pipeline.build.status import table as status_table
-from pipeline.build.units import make_rules, units, units_json
+from pipeline.build.units import handouts, make_rules, units, units_json
 from pipeline.catalogs import review
 from pipeline.catalogs.translate import load_translation
 from pipeline.config import Config, load_settings, make_config
@@ -143,11 +143,13 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_site(args: argparse.Namespace) -> int:
     """Publish the site in output/site/ from the handouts built for it (build --format
     site, or make site): the pages that list them, a podcast feed per language (with
-    base_url), the stylesheet, and SHA256SUMS; only files whose bytes change are written."""
+    base_url), the stylesheet, and SHA256SUMS; only files whose bytes change are written.
+    A handout the library no longer makes (catalog removed or not ready, article gone;
+    with --reviewed-only, a review not current) is withdrawn from the site."""
     from pipeline.site.index import publish  # feedgen and lxml: only when asked
 
     config = _config(args)
-    for line in publish(config).lines(config.output / "site"):
+    for line in publish(config, handouts(config)).lines(config.output / "site"):
         print(line, file=sys.stderr)
     return 0
 
@@ -157,11 +159,14 @@ def cmd_units(args: argparse.Namespace) -> int:
     formats = args.format or list(registry.names())
     config = _config(args)
     found = units(config, args.slugs, args.lang, formats)
+    # How these units were chosen, for the steps that plan them again (pipeline site).
+    planned = [*(["--reviewed-only"] if args.reviewed_only else []),
+               *(["--threshold", str(args.threshold)] if args.threshold is not None else [])]
     if args.make:
-        sys.stdout.write(make_rules(found, formats, config.output))
+        sys.stdout.write(make_rules(found, formats, config.output, planned))
     elif args.json:
-        json.dump(units_json(found, formats, config.output), sys.stdout, ensure_ascii=False,
-                  indent=1)
+        json.dump(units_json(found, formats, config.output, planned), sys.stdout,
+                  ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for unit in found:
@@ -243,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  about=f"Build only the {name} of each article in each "
                                        "language (build --format " + name + ")."))
         shortcuts[-1].set_defaults(format=[name])
-    command("site", cmd_site)
+    site = command("site", cmd_site)
     signoff = command("review", cmd_review)
     signoff.add_argument("slug", metavar="ARTICLE", help="the article, e.g. baclofen")
     signoff.add_argument("--lang", required=True, help="the translation's language, e.g. es")
@@ -281,6 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
                               "current review (what 'make release' builds)")
         sub.add_argument("--threshold", type=float,
                          help="share of entries that must be translated (default 0.8)")
+    # The site publishes every handout the library makes: no --lang, which only narrows
+    # what a build makes, never what is current.
+    site.add_argument("--reviewed-only", action="store_true", default=None,
+                      help="publish only the source language and the translations with a "
+                           "current review; withdraw the others")
+    site.add_argument("--threshold", type=float, help="share of entries that must be "
+                      "translated for a language to be published (default 0.8)")
     for sub in (build, *shortcuts):
         sub.add_argument("--paper", help="A4 or Letter (default: by the language's territory)")
         sub.add_argument("--engine", help="speech engine for every language, by name (an "

@@ -47,6 +47,15 @@ def plan(config: Config, document: Document, chosen: Sequence[str] | None
     return found
 
 
+def handouts(config: Config) -> set[tuple[str, str]]:
+    """Every (article, language) a build of the whole library makes now (``plan``, with
+    ``config.reviewed_only``): what may be published. An article that cannot be read has
+    none: what was built of it before is not current."""
+    return {(slug, lang) for slug, document in articles(config, ())
+            if not isinstance(document, PipelineError)
+            for lang, reason in plan(config, document, None) if reason is None}
+
+
 def _every_language(config: Config, document: Document) -> list[tuple[str, str | None]]:
     source = to_gettext(document.lang)
     catalogs = Catalogs(config.locales, document.slug)
@@ -220,18 +229,21 @@ class Collect:
         return tuple(dict.fromkeys(path for unit in self.units for path in unit.inputs))
 
 
-def collects(found: Sequence[Unit], formats: Sequence[str], output: Path) -> list[Collect]:
-    """The collect steps of ``formats`` that have one and units to collect."""
+def collects(found: Sequence[Unit], formats: Sequence[str], output: Path,
+             options: Sequence[str] = ()) -> list[Collect]:
+    """The collect steps of ``formats`` that have one and units to collect (``options``:
+    how the units were planned, e.g. ``--reviewed-only``, which a step plans again)."""
     steps = []
     for name in formats:
         builder, members = registry.load(name), tuple(u for u in found if u.format == name)
         target = builder.collected(output)
         if builder.collect and target is not None and members:
-            steps.append(Collect(name, target, builder.collect, members))
+            steps.append(Collect(name, target, (*builder.collect, *options), members))
     return steps
 
 
-def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path) -> str:
+def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path,
+               options: Sequence[str] = ()) -> str:
     """The units as Make rules: one rule per article and language whose targets are its
     formats' files (grouped targets, ``&:``), run once for all of them. Recipes use the
     Makefile's ``$(PIPELINE)``, ``$(FORMAT_OPTIONS)`` (the formats asked for, as in
@@ -244,7 +256,7 @@ def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path) -> s
         of_format = [u for u in found if u.format == name]
         lines += [f"UNITS_{name} := " + " ".join(_relative(u.target) for u in of_format),
                   f".PHONY: {name}", f"{name}: $(UNITS_{name})"]
-    steps = collects(found, formats, output)
+    steps = collects(found, formats, output, options)
     for step in steps:  # `make site`: the handouts' folders, then the site's lists
         lines += [f"{step.format}: {_relative(step.target)}"]
     lines.append("UNITS := " + " ".join(f"$(UNITS_{name})" for name in formats)
@@ -263,8 +275,8 @@ def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path) -> s
     return "\n".join(lines) + "\n"
 
 
-def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path
-               ) -> dict[str, object]:
+def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path,
+               options: Sequence[str] = ()) -> dict[str, object]:
     """The units for Snakemake: each format's code once, then one entry per article and
     language with its units (what each reads, what it needs) and its one command, then
     the collect steps."""
@@ -278,7 +290,7 @@ def units_json(found: Sequence[Unit], formats: Sequence[str], output: Path
         {"format": step.format, "target": _relative(step.target), "command": step.command,
          "inputs": [_relative(p) for p in step.inputs],
          "needs": [_relative(u.target) for u in step.units]}
-        for step in collects(found, formats, output)], "groups": [
+        for step in collects(found, formats, output, options)], "groups": [
         {"article": group.slug, "lang": group.lang, "command": group.command(),
          "targets": [_relative(p) for p in group.targets],
          "inputs": [_relative(p) for p in group.inputs],

@@ -1,13 +1,18 @@
 """``pipeline site``: the pages that list the handouts, the feeds, the stylesheet and the
 checksums, from what the site's units built (their ``handout.json``), never rebuilding
-one. Each file is rewritten only when its bytes change; ``SHA256SUMS`` comes last and
-lists every file of the site (``sha256sum -c SHA256SUMS`` in ``output/site/``).
+one. A handout the library no longer makes (its catalog removed or no longer ready, its
+review gone stale under ``--reviewed-only``, its article removed or unreadable) is
+withdrawn from the site, folder and ZIP, and so is a language left with none: a page
+that can no longer be rebuilt is not left looking current. Each file is rewritten only
+when its bytes change; ``SHA256SUMS`` comes last and lists every file of the site
+(``sha256sum -c SHA256SUMS`` in ``output/site/``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import shutil
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -18,7 +23,7 @@ from pipeline.html.render import FONT_FILES, font_path
 from pipeline.locales import to_bcp47
 from pipeline.markup import colon
 from pipeline.output import creation_date
-from pipeline.site.builder import SITE
+from pipeline.site.builder import SITE, bundle_path
 from pipeline.site.bundle import files_below, write_if_changed
 from pipeline.site.feed import FEED, feed_url, podcast_feed
 from pipeline.site.handout import INDEX_LABELS, RECORD, Record, Text, duration_text
@@ -62,11 +67,15 @@ class Published:
     written: tuple[Path, ...]
     listed: int  # files in SHA256SUMS
     feeds: bool
+    withdrawn: tuple[str, ...] = ()  # handouts' folders removed: "es/baclofen"
 
     def lines(self, site: Path) -> list[str]:
-        found = [f"{site}: {self.handouts} handouts in {self.languages} languages; "
-                 f"{len(self.written)} files written, {self.listed} listed in "
-                 f"{site / SUMS}"]
+        found = [f"{site / folder}/: withdrawn: the library no longer makes this handout "
+                 "(its catalog removed or not ready, its review not current, or its "
+                 "article gone)" for folder in self.withdrawn]
+        found.append(f"{site}: {self.handouts} handouts in {self.languages} languages; "
+                     f"{len(self.written)} files written, {self.listed} listed in "
+                     f"{site / SUMS}")
         if not self.feeds:
             found.append(f"{site}: no podcast feeds: they need the site's address "
                          "(base_url in pipeline.toml, --base-url, or make site BASE_URL=...)")
@@ -78,9 +87,11 @@ def records(site: Path) -> list[Record]:
     return [Record.read(path) for path in sorted(site.glob(f"*/*/{RECORD}"))]
 
 
-def publish(config: Config) -> Published:
-    """Write the site's shared files from the built handouts; ``SHA256SUMS`` last."""
+def publish(config: Config, current: Collection[tuple[str, str]]) -> Published:
+    """Withdraw the built handouts not in ``current`` (article, language), then write the
+    site's shared files from the others; ``SHA256SUMS`` last."""
     site = config.output / SITE
+    withdrawn = withdraw(site, [r for r in records(site) if (r.slug, r.lang) not in current])
     found = records(site)
     if not found:
         raise PipelineError("no handouts are built for the site yet: run make site", site)
@@ -115,7 +126,20 @@ def publish(config: Config) -> Published:
     files = [path for path in files_below(site) if path != site / SUMS]
     write(site / SUMS, checksums(site, files))
     return Published(len(found), len(by_lang), tuple(written), len(files),
-                     bool(config.base_url))
+                     bool(config.base_url), withdrawn)
+
+
+def withdraw(site: Path, stale: Sequence[Record]) -> tuple[str, ...]:
+    """Remove these handouts (folder, then ZIP), then each language folder left with no
+    handout (its list and feed)."""
+    for record in stale:
+        folder = site / record.folder
+        shutil.rmtree(folder)
+        bundle_path(folder).unlink(missing_ok=True)
+    for lang in {record.lang for record in stale}:
+        if not any((site / lang).glob(f"*/{RECORD}")):
+            shutil.rmtree(site / lang)
+    return tuple(record.folder for record in stale)
 
 
 def _first_page(found: Sequence[Record]) -> str:

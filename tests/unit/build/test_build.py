@@ -49,6 +49,16 @@ def test_units_list_each_file_with_what_it_reads(project: Path, cli: Cli) -> Non
     assert spanish_pdf["command"] == ["build", "--format", "pdf", "--lang", "es", "small"]
 
 
+def test_the_site_step_plans_as_its_units_were_planned(project: Path, cli: Cli) -> None:
+    """`make release`'s site publishes only what is reviewed: its collect step is told so
+    (it withdraws the handouts its own plan does not make)."""
+    for options, command in (((), ["site"]), (("--reviewed-only",), ["site", "--reviewed-only"])):
+        listing = json.loads(cli("units", "--json", *options).out)
+        assert [step["command"] for step in listing["collect"]] == [command]
+    rules = cli("units", "--make", "--reviewed-only", "--threshold", "0.9").out
+    assert "\t$(PIPELINE) site --reviewed-only --threshold 0.9 && touch $@" in rules
+
+
 def test_a_language_not_ready_is_left_out_with_a_notice(project: Path, cli: Cli) -> None:
     """A translator who has just run `pipeline init` must not break everyone's build."""
     assert cli("init", "--lang", "de").code == 0

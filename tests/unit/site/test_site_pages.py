@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -166,6 +167,34 @@ def test_without_base_url_there_is_no_feed_and_a_notice(site: Path, cli: Cli) ->
     assert not (site / "es" / "feed.xml").exists()  # the earlier one is gone
     sums = (site / "SHA256SUMS").read_text("utf-8")
     assert "feed.xml" not in sums
+
+
+def _published(site: Path) -> set[str]:
+    return {line.split("  ", 1)[1] for line in (site / "SHA256SUMS").read_text().splitlines()}
+
+
+def test_a_withdrawn_translation_leaves_the_site(site: Path, project: Path,
+                                                 cli: Cli) -> None:
+    assert any(name.startswith("es/") for name in _published(site))
+    shutil.rmtree(project / "locales" / "es")  # the organisation withdrew its Spanish
+    result = cli("--base-url", BASE, "site")
+    assert result.code == 0, result.err
+    assert f"output/site/es/{SLUG}/: withdrawn" in result.err
+    assert not (site / "es").exists()  # its handout, ZIP, list and feed
+    assert not any(name.startswith("es/") for name in _published(site))
+    assert "es/" not in (site / "index.html").read_text("utf-8")
+    assert "1 handouts in 1 languages" in result.err
+
+
+def test_reviewed_only_withdraws_what_is_not_reviewed(site: Path, cli: Cli) -> None:
+    result = cli("--base-url", BASE, "site", "--reviewed-only")
+    assert result.code == 0, result.err
+    assert not (site / "es").exists() and (site / "en" / SLUG / "index.html").is_file()
+    assert cli("review", SLUG, "--lang", "es", "--by", "Ana García",
+               "--date", "2026-12-01").code == 0
+    assert cli("--base-url", BASE, "build", "--format", "site", "--lang", "es", SLUG).code == 0
+    assert cli("--base-url", BASE, "site", "--reviewed-only").code == 0
+    assert (site / "es" / "index.html").is_file() and (site / f"es/{SLUG}-es.zip").is_file()
 
 
 def test_a_bad_base_url_is_refused_where_it_was_given(project: Path, cli: Cli) -> None:
