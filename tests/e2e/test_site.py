@@ -19,7 +19,7 @@ import page as page_validation
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from support import EPOCH, READING_LANGS, RealBuild, run_cli
+from support import EPOCH, FIXTURES, READING_LANGS, ROOT, RealBuild, run_cli
 from support.validators import WCAG_TAGS, chromium
 
 SLUG = "baclofen"
@@ -158,3 +158,26 @@ def test_the_qr_code_on_page_1_leads_to_the_handout(real_build: RealBuild, tmp_p
     assert f"example.org/handouts/es/{SLUG}/" in "".join(text.split())
     report = page_validation.validate_pdf(str(pdf), profile="ua1")
     assert report.is_compliant, str(report)
+
+
+def test_make_site_withdraws_a_deleted_translation(project: Path) -> None:
+    """No file is newer when a catalog is deleted: Make's site step still runs again (its
+    unit list changed) and takes the language off the site."""
+    folders = [f"{name.upper()}={project / name}" for name in ("source", "locales", "output")]
+    settings = f"SETTINGS={FIXTURES / 'espeak-voices.toml'}"
+
+    def make_site() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["make", "--no-print-directory", "site", *folders, settings],
+                              cwd=ROOT, text=True, capture_output=True, check=False,
+                              env={**os.environ, "MAKEFLAGS": ""})
+
+    first = make_site()
+    assert first.returncode == 0, first.stderr[-3000:]
+    site = project / "output" / "site"
+    assert (site / "es" / "small" / "index.html").is_file()
+    shutil.rmtree(project / "locales" / "es")
+    again = make_site()
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "output/site/es/small/: withdrawn" in again.stderr
+    assert not (site / "es").exists() and (site / "en" / "small" / "index.html").is_file()
+    assert "es/" not in (site / "SHA256SUMS").read_text("utf-8")

@@ -264,8 +264,11 @@ def make_rules(found: Sequence[Unit], formats: Sequence[str], output: Path,
     for step in steps:
         prerequisites = " ".join(_relative(p) for p in (*step.inputs,
                                                          *(u.target for u in step.units)))
-        # It writes only the files whose bytes change: its target is dated by hand.
-        lines += ["", f"{_relative(step.target)}: {prerequisites} $(CODE) | $(STAMP)",
+        # It writes only the files whose bytes change: its target is dated by hand. It
+        # runs again when the unit list does (Make's own unit list: a catalog deleted or
+        # no longer ready leaves no newer file, but a plan without its units).
+        lines += ["", f"{_relative(step.target)}: {prerequisites} $(CODE) $(UNITS_MK) "
+                  "| $(STAMP)",
                   "\t$(PIPELINE) " + " ".join(step.command) + " && touch $@"]
     for group in groups(found):
         targets = " ".join(_relative(p) for p in group.targets)
