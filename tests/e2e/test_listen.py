@@ -69,3 +69,34 @@ def test_listen_ranks_a_garbled_utterance_worst(project: Path, cli: Cli,
     reported = json.loads((project / "output" / "report.json").read_text(encoding="utf-8"))
     assert {r["language"]: "listening" in r for r in reported} == {"en": False, "es": True}
     assert reported[1]["listening"]["worst"][0]["where"] == worst["where"]
+
+
+def test_a_book_heard_at_several_onsets_reports_the_median_and_the_spread(
+        project: Path, cli: Cli) -> None:
+    """The bench's whole-book figure: the same book heard with 0, 20 and 50 ms of silence
+    before each chapter; the median is the figure, its transcript is the one returned."""
+    import intelligibility
+
+    from pipeline.audio.script.lexicon import read_lexicon
+    from pipeline.audio.script.narration import narrate
+    from pipeline.catalogs.translate import load_translation
+    from pipeline.config import Config
+    from pipeline.source.parse import parse_file
+
+    assert cli("build", "--engine", "espeak", "--format", "audio", "--lang", "es").code == 0
+    config = Config(source=project / "source", locales=project / "locales")
+    document = load_translation(config, parse_file(project / "source" / "small.md"), "es")
+    chapters = [" ".join(u.text for u in chapter.utterances)
+                for chapter in narrate(document, lambda code: read_lexicon(
+                    project / "locales" / code / "lexicon.tsv")).chapters]
+    tracks = project / "output" / "es" / "small"
+    model = intelligibility.whisper_model(project / ".cache" / "whisper-base")
+
+    once, _ = intelligibility.book(model, chapters, tracks, "es")
+    assert once.heard_low == once.heard == once.heard_high
+    assert once.heard > 0.2  # the judge is listening (eSpeak NG: 34 % when written)
+    score, heard = intelligibility.book(model, chapters, tracks, "es",
+                                        intelligibility.ONSETS)
+    assert score.heard_low <= score.heard <= score.heard_high
+    assert intelligibility.score(chapters, heard, "es").heard == score.heard
+    assert score.heard_low <= once.heard <= score.heard_high  # onset 0 is one of them
