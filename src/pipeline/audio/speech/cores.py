@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from threadpoolctl import threadpool_limits
 
@@ -22,6 +23,16 @@ def threads(makeflags: str | None = None, cores: int | None = None) -> int:
         return cores
     jobs = int(found.group(1)) if found.group(1) else cores  # bare -j: as many as cores
     return max(1, cores // max(jobs, 1))
+
+
+def session_options() -> Any:
+    """onnxruntime's options for a voice's session: the job's share of the cores."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads()
+    options.inter_op_num_threads = 1
+    return options
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 
 from pipeline.audio.speech import arabic, chinese, kokoro_files
-from pipeline.audio.speech.cores import threads
+from pipeline.audio.speech.cores import session_options
 from pipeline.audio.speech.engines import (
     Audio,
     VoiceRequest,
@@ -92,9 +92,7 @@ def _model() -> Any:
     from kokoro_onnx import Kokoro
 
     path = kokoro_files.model_path()
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads()
-    options.inter_op_num_threads = 1
+    options = session_options()
     # The CPU memory arena stays on: measured here (onnxruntime 1.32), turning it off
     # tripled peak memory (1.1 GB instead of 0.33 GB for a 6 s utterance) and was slower.
     session = onnxruntime.InferenceSession(str(path), options,

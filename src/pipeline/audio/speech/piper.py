@@ -6,7 +6,7 @@ voices folder (``voices/`` or ``$PIPELINE_VOICES``), named the Piper way, e.g.
 
 The model is loaded on the first utterance that is not in a cache (a rebuild from the
 cache loads none), into an onnxruntime session made here: its threads are the job's
-share of the cores (``cores.threads``). Memory grows with the audio made in one model
+share of the cores (``cores.session_options``). Memory grows with the audio made in one model
 run (~20 MB per second of speech), so a sentence longer than ``PHONEME_LIMIT`` phonemes
 is spoken in parts cut at a clause, else at a word; each sentence is then brought to
 full scale as a whole, as Piper itself does.
@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.audio.speech.cores import threads
+from pipeline.audio.speech.cores import session_options
 from pipeline.audio.speech.engines import (
     Audio,
     VoiceRequest,
@@ -79,9 +79,7 @@ def _load(model: Path) -> Any:
         # Piper's model samples noise; a fixed seed when the session is created makes the
         # same utterances, spoken in the same order, come out the same in a clean build.
         onnxruntime.set_seed(SEED)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads()
-        options.inter_op_num_threads = 1
+        options = session_options()
         # The CPU memory arena stays on: measured here (onnxruntime 1.32, the 8 longest
         # sentences of the English book), turning it off raised peak memory (511 MB
         # instead of 371 MB), as it does for Kokoro. Bounded runs keep the arena small.
