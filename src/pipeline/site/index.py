@@ -91,8 +91,10 @@ def publish(config: Config, current: Collection[tuple[str, str]]) -> Published:
     """Withdraw the built handouts not in ``current`` (article, language), then write the
     site's shared files from the others; ``SHA256SUMS`` last."""
     site = config.output / SITE
-    withdrawn = withdraw(site, [r for r in records(site) if (r.slug, r.lang) not in current])
-    found = records(site)
+    present = records(site)
+    found = [r for r in present if (r.slug, r.lang) in current]
+    withdrawn = withdraw(site, [r for r in present if (r.slug, r.lang) not in current],
+                         kept={r.lang for r in found})
     if not found:
         raise PipelineError("no handouts are built for the site yet: run make site", site)
     written: list[Path] = []
@@ -129,16 +131,15 @@ def publish(config: Config, current: Collection[tuple[str, str]]) -> Published:
                      bool(config.base_url), withdrawn)
 
 
-def withdraw(site: Path, stale: Sequence[Record]) -> tuple[str, ...]:
-    """Remove these handouts (folder, then ZIP), then each language folder left with no
-    handout (its list and feed)."""
+def withdraw(site: Path, stale: Sequence[Record], kept: Collection[str]) -> tuple[str, ...]:
+    """Remove these handouts (folder, then ZIP), then the folder of each of their languages
+    not ``kept`` (its list and feed)."""
     for record in stale:
         folder = site / record.folder
         shutil.rmtree(folder)
         bundle_path(folder).unlink(missing_ok=True)
-    for lang in {record.lang for record in stale}:
-        if not any((site / lang).glob(f"*/{RECORD}")):
-            shutil.rmtree(site / lang)
+    for lang in {record.lang for record in stale} - set(kept):
+        shutil.rmtree(site / lang)
     return tuple(record.folder for record in stale)
 
 
